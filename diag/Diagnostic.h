@@ -1,0 +1,178 @@
+//===- Diagnostic.h - Rules, diagnostics and the one engine ----*- C++ -*-===//
+//
+// Every phase reports through DiagnosticEngine. A Diagnostic is a plain value
+// (rule, range, message, notes) so that phases running on several threads can
+// collect them locally and hand them to the engine in a deterministic order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_DIAG_DIAGNOSTIC_H
+#define MIGC_DIAG_DIAGNOSTIC_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migc {
+
+enum class Severity { Ignored, Note, Warning, Error };
+
+enum class Rule : unsigned {
+#define MIGC_RULE(Id, Name, Sev, Summary) Id,
+#include "diag/Rules.def"
+};
+
+/// Number of rules in Rules.def.
+unsigned ruleCount();
+/// The kebab-case name, e.g. "narrowing-type".
+llvm::StringRef ruleName(Rule R);
+llvm::StringRef ruleSummary(Rule R);
+Severity ruleDefaultSeverity(Rule R);
+std::optional<Rule> ruleByName(llvm::StringRef Name);
+llvm::StringRef severityName(Severity S);
+
+struct DiagNote {
+  llvm::SMRange Range;
+  std::string Message;
+};
+
+struct Diagnostic {
+  Rule TheRule;
+  Severity Sev;
+  llvm::SMRange Range;
+  std::string Message;
+  std::vector<DiagNote> Notes;
+
+  Diagnostic(Rule R, llvm::SMRange Range, std::string Message)
+      : TheRule(R), Sev(ruleDefaultSeverity(R)), Range(Range),
+        Message(std::move(Message)) {}
+  Diagnostic &note(llvm::SMRange At, std::string Msg) {
+    Notes.push_back({At, std::move(Msg)});
+    return *this;
+  }
+};
+
+using DiagList = std::vector<Diagnostic>;
+
+/// Quotes a name for a message: `name`, shortened when very long so that a
+/// hostile 1 MB identifier cannot flood the output.
+std::string quote(llvm::StringRef Name);
+
+/// -W flags as clang spells them, resolved to a severity per rule.
+class DiagnosticOptions {
+public:
+  /// Applies one flag without its leading "-W" ("no-foo", "error",
+  /// "error=foo", "foo"). Returns an error message for a bad flag.
+  std::optional<std::string> applyFlag(llvm::StringRef Flag);
+  Severity severityOf(Rule R) const;
+  unsigned ErrorLimit = 100;
+
+private:
+  std::vector<std::pair<Rule, Severity>> Overrides;
+  llvm::DenseSet<unsigned> ErrorRules;
+  bool AllWarningsAreErrors = false;
+};
+
+/// A `-- migc-ignore: rule, rule` comment and the source it covers.
+struct Suppression {
+  llvm::SMRange Comment;
+  llvm::SMRange Scope;
+  std::vector<Rule> Rules;
+  bool Used = false;
+};
+
+class DiagnosticConsumer {
+public:
+  virtual ~DiagnosticConsumer();
+  virtual void handle(const Diagnostic &D) = 0;
+  virtual void finish() {}
+};
+
+class DiagnosticEngine {
+public:
+  DiagnosticEngine(llvm::SourceMgr &SM, DiagnosticOptions Opts = {});
+
+  llvm::SourceMgr &sourceMgr() { return SM; }
+  void setConsumer(DiagnosticConsumer *C) { Consumer = C; }
+
+  /// Only diagnostics located in these buffers are shown (empty: all).
+  void restrictToBuffers(llvm::ArrayRef<unsigned> Buffers);
+
+  void addSuppression(Suppression S) { Suppressions.push_back(std::move(S)); }
+
+  /// Applies the options and suppressions, then hands the diagnostic on.
+  void report(Diagnostic D);
+  void report(DiagList &&Ds) {
+    for (Diagnostic &D : Ds)
+      report(std::move(D));
+    Ds.clear();
+  }
+
+  /// Reports suppressions that silenced nothing, then finishes the consumer.
+  void finish();
+
+  unsigned errorCount() const { return Errors; }
+  unsigned warningCount() const { return Warnings; }
+
+private:
+  bool isSuppressed(const Diagnostic &D);
+  bool isShown(const Diagnostic &D) const;
+
+  llvm::SourceMgr &SM;
+  DiagnosticOptions Opts;
+  DiagnosticConsumer *Consumer = nullptr;
+  std::vector<Suppression> Suppressions;
+  llvm::DenseSet<unsigned> ShownBuffers;
+  unsigned Errors = 0, Warnings = 0, Dropped = 0;
+  bool LimitReported = false;
+};
+
+/// Where a location is, for consumers that print positions.
+struct PresumedLoc {
+  llvm::StringRef File;
+  unsigned Line = 0, Column = 0;
+};
+PresumedLoc presumedLoc(const llvm::SourceMgr &SM, llvm::SMLoc L);
+
+/// clang-style text with the source line and a caret.
+std::unique_ptr<DiagnosticConsumer>
+makeTextConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS,
+                 bool Colors);
+/// One JSON array of diagnostics, written at finish.
+std::unique_ptr<DiagnosticConsumer>
+makeJsonConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS);
+/// SARIF 2.1.0, written at finish.
+std::unique_ptr<DiagnosticConsumer>
+makeSarifConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS);
+
+/// Compares diagnostics with `expected-<severity>[@[+-]N] {{text}}` comments
+/// in the sources, as clang -verify does. Reports mismatches to OS.
+class VerifyConsumer : public DiagnosticConsumer {
+public:
+  VerifyConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS)
+      : SM(SM), OS(OS) {}
+  void handle(const Diagnostic &D) override;
+  void finish() override;
+  bool succeeded() const { return Ok; }
+
+private:
+  struct Seen {
+    llvm::SMLoc Loc;
+    Severity Sev;
+    std::string Message;
+  };
+  const llvm::SourceMgr &SM;
+  llvm::raw_ostream &OS;
+  std::vector<Seen> Diags;
+  bool Ok = true;
+};
+
+} // namespace migc
+
+#endif

@@ -1,0 +1,175 @@
+//===- AST.h - The syntax tree of .mig files ------------------*- C++ -*-===//
+//
+// Pure syntax: names as written, types as spelled, expressions untyped. Every
+// node carries the source range it came from. The IR (ir/) is built from this
+// against the schema replayed so far.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_FRONTEND_AST_H
+#define MIGC_FRONTEND_AST_H
+
+#include "llvm/Support/SMLoc.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migc::ast {
+
+struct Name {
+  std::string Text;
+  llvm::SMRange Range;
+};
+
+/// A type as spelled: the canonical lowercase keyword and its parameters.
+struct TypeName {
+  std::string Keyword;
+  std::vector<long long> Params;
+  llvm::SMRange Range;
+};
+
+enum class ExprKind {
+  IntLit,
+  DecimalLit,
+  StringLit,
+  BoolLit,
+  NullLit,
+  Column,      // Table (optional) . Column
+  Call,        // Text = function name, Args
+  CurrentDate, //
+  Unary,       // Op in {Neg, Plus, Not}, Args[0]
+  Binary,      // Op, Args[0], Args[1]
+  IsNull,      // Negated, Args[0]
+  In,          // Negated, Args[0] in (Args[1..])
+  Between,     // Negated, Args[0] between Args[1] and Args[2]
+  Like,        // Negated, Args[0] like Args[1]
+  Case,        // Args = when0, then0, when1, then1, ..., [else]; HasElse
+  Cast,        // Args[0], CastType
+};
+
+enum class OpCode {
+  None,
+  Neg,
+  Plus,
+  Not,
+  Mul,
+  Div,
+  Mod,
+  Add,
+  Sub,
+  Concat,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  And,
+  Or,
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind Kind;
+  llvm::SMRange Range;
+  OpCode Op = OpCode::None;
+  bool Negated = false;
+  bool HasElse = false;
+  std::string Text; // literal value (unescaped), or function name
+  Name Table;       // optional qualifier of a column
+  Name Column;
+  std::vector<ExprPtr> Args;
+  TypeName CastType;
+};
+
+enum class RefAction { NoAction, Restrict, Cascade, SetNull, SetDefault };
+
+enum class ConstraintKind { PrimaryKey, Unique, Check, ForeignKey };
+
+struct TableConstraint {
+  std::optional<Name> ConstraintName;
+  ConstraintKind Kind;
+  std::vector<Name> Columns;
+  ExprPtr Check;
+  Name RefTable;
+  std::vector<Name> RefColumns;
+  RefAction OnDelete = RefAction::NoAction;
+  RefAction OnUpdate = RefAction::NoAction;
+  bool NotValid = false;
+  llvm::SMRange Range;
+};
+
+struct ColumnDef {
+  Name ColName;
+  TypeName Type;
+  bool NotNull = false;
+  std::optional<llvm::SMRange> ExplicitNull; // `null` written
+  std::optional<llvm::SMRange> Identity;
+  ExprPtr Default;
+  /// Column-level primary key, unique, check and references, with
+  /// Columns = {this column}.
+  std::vector<TableConstraint> Constraints;
+  llvm::SMRange Range;
+};
+
+struct IndexColumn {
+  Name Col;
+  bool Desc = false;
+};
+
+struct Assignment {
+  Name Col;
+  ExprPtr Value;
+};
+
+#define MIGC_OP(Id, Text) Id,
+enum class OpKind {
+#include "ir/Ops.def"
+};
+
+/// One operation inside `up` or `down`. Which fields are set depends on Kind
+/// (see the comments in ir/Ops.def).
+struct Op {
+  OpKind Kind;
+  llvm::SMRange Range;
+  Name Table;   // the table operated on
+  Name Column;  // the column operated on
+  Name NewName; // rename targets; index and constraint names
+  std::vector<ColumnDef> Columns;               // create table, add column
+  std::vector<TableConstraint> Constraints;     // create table, add constraint
+  TypeName Type;                                // alter column type
+  ExprPtr Value;  // set default, using, where of update/delete/index
+  bool Unique = false, Concurrently = false;
+  std::vector<IndexColumn> IndexColumns;
+  std::vector<Assignment> Assignments;
+  std::vector<Name> InsertColumns;
+  std::vector<std::vector<ExprPtr>> Rows;
+  std::string Sql;
+  std::optional<std::string> SqlDown;
+  std::optional<Name> Dialect;
+};
+
+struct Migration {
+  Name MigName;
+  llvm::SMRange Range;
+  std::vector<Name> Requires;
+  std::optional<std::string> Author, Description;
+  std::optional<std::string> Irreversible;
+  llvm::SMRange IrreversibleRange;
+  bool HasUp = false;
+  std::vector<Op> Up;
+  std::optional<std::vector<Op>> Down;
+  llvm::SMRange DownRange;
+};
+
+struct File {
+  unsigned Buffer = 0;
+  std::vector<Migration> Migrations;
+};
+
+} // namespace migc::ast
+
+#endif

@@ -1,0 +1,192 @@
+//===- Order.cpp - Topological order of migrations, and cycles ------------===//
+
+#include "ir/Order.h"
+#include "ir/TypeCheck.h"
+
+#include "llvm/ADT/GraphTraits.h"
+#include "llvm/ADT/SCCIterator.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <queue>
+
+namespace migc::ir {
+namespace {
+/// The `requires` graph for LLVM's SCC iterator: an edge from a migration to
+/// each migration it requires, and a root with an edge to every node.
+struct DepNode {
+  unsigned Id;
+  std::vector<DepNode *> Succ;
+};
+struct DepGraph {
+  std::vector<DepNode> Nodes; // the last one is the root
+};
+} // namespace
+} // namespace migc::ir
+
+template <> struct llvm::GraphTraits<migc::ir::DepGraph *> {
+  using NodeRef = migc::ir::DepNode *;
+  using ChildIteratorType = std::vector<NodeRef>::iterator;
+  static NodeRef getEntryNode(migc::ir::DepGraph *G) {
+    return &G->Nodes.back();
+  }
+  static ChildIteratorType child_begin(NodeRef N) { return N->Succ.begin(); }
+  static ChildIteratorType child_end(NodeRef N) { return N->Succ.end(); }
+};
+
+namespace migc::ir {
+
+namespace {
+
+/// Reports each cycle among the migrations left over by the topological
+/// sort, naming every migration in it in `requires` order.
+void reportCycles(const std::vector<Migration> &Ms, const MigrationOrder &O,
+                  const std::vector<bool> &Left, DiagList &Diags) {
+  DepGraph G;
+  G.Nodes.resize(Ms.size() + 1);
+  for (unsigned I = 0; I <= Ms.size(); ++I)
+    G.Nodes[I].Id = I;
+  for (unsigned I = 0; I < Ms.size(); ++I) {
+    if (!Left[I])
+      continue;
+    G.Nodes.back().Succ.push_back(&G.Nodes[I]);
+    for (unsigned R : O.Requires[I])
+      if (Left[R])
+        G.Nodes[I].Succ.push_back(&G.Nodes[R]);
+  }
+  for (auto It = llvm::scc_begin(&G); !It.isAtEnd(); ++It) {
+    const std::vector<DepNode *> &SCC = *It;
+    if (SCC.size() == 1 && (SCC[0]->Id == Ms.size() || !It.hasCycle()))
+      continue;
+    std::vector<unsigned> Ids;
+    for (DepNode *N : SCC)
+      Ids.push_back(N->Id);
+    unsigned Start = *std::min_element(Ids.begin(), Ids.end(), [&](auto A, auto B) {
+      return Ms[A].Name < Ms[B].Name;
+    });
+    // Walk requires edges inside the SCC from Start until back at Start.
+    std::vector<unsigned> Path{Start};
+    std::vector<bool> InPath(Ms.size());
+    unsigned Cur = Start;
+    llvm::SMRange Closing;
+    while (true) {
+      unsigned Next = ~0u;
+      for (size_t K = 0; K < Ms[Cur].Requires.size(); ++K) {
+        for (unsigned R : O.Requires[Cur])
+          if (Ms[R].Name == Ms[Cur].Requires[K] &&
+              llvm::is_contained(Ids, R) && (R == Start || !InPath[R])) {
+            Next = R;
+            Closing = Ms[Cur].RequiresRanges[K];
+            break;
+          }
+        if (Next != ~0u)
+          break;
+      }
+      if (Next == ~0u || Next == Start)
+        break;
+      InPath[Next] = true;
+      Path.push_back(Next);
+      Cur = Next;
+    }
+    std::string Text;
+    for (unsigned P : Path)
+      Text += quote(Ms[P].Name) + " requires ";
+    Text += quote(Ms[Start].Name);
+    Diagnostic &D = Diags.emplace_back(
+        Rule::DependencyCycle, Closing,
+        Path.size() == 1 ? "migration " + quote(Ms[Start].Name) +
+                               " requires itself"
+                         : "dependency cycle: " + Text +
+                               "; no order can satisfy them");
+    D.note(Ms[Start].NameRange, "remove one `requires` of the cycle");
+  }
+}
+
+} // namespace
+
+MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
+                               DiagList &Diags) {
+  MigrationOrder O;
+  O.Requires.resize(Ms.size());
+  O.Valid.assign(Ms.size(), true);
+  llvm::StringMap<unsigned> ByName;
+  for (unsigned I = 0; I < Ms.size(); ++I) {
+    auto [It, New] = ByName.try_emplace(Ms[I].Name, I);
+    if (New)
+      continue;
+    O.Valid[I] = false;
+    Diags.emplace_back(Rule::DuplicateMigration, Ms[I].NameRange,
+                       "migration " + quote(Ms[I].Name) +
+                           " is defined twice; names must be unique in the "
+                           "project")
+        .note(Ms[It->second].NameRange, "the first definition is here");
+  }
+  std::vector<llvm::StringRef> Names;
+  for (const auto &E : ByName)
+    Names.push_back(E.getKey());
+  std::vector<unsigned> Pending(Ms.size());
+  std::vector<std::vector<unsigned>> Dependents(Ms.size());
+  for (unsigned I = 0; I < Ms.size(); ++I) {
+    if (!O.Valid[I])
+      continue;
+    for (size_t K = 0; K < Ms[I].Requires.size(); ++K) {
+      const std::string &R = Ms[I].Requires[K];
+      auto It = ByName.find(R);
+      if (It == ByName.end()) {
+        Diags.emplace_back(Rule::UnknownMigration, Ms[I].RequiresRanges[K],
+                           "migration " + quote(Ms[I].Name) + " requires " +
+                               quote(R) + ", which does not exist" +
+                               didYouMean(R, Names));
+        continue;
+      }
+      if (llvm::is_contained(O.Requires[I], It->second))
+        continue;
+      O.Requires[I].push_back(It->second);
+      Dependents[It->second].push_back(I);
+      ++Pending[I];
+    }
+  }
+  auto Later = [&](unsigned A, unsigned B) { return Ms[A].Name > Ms[B].Name; };
+  std::priority_queue<unsigned, std::vector<unsigned>, decltype(Later)> Ready(
+      Later);
+  for (unsigned I = 0; I < Ms.size(); ++I)
+    if (O.Valid[I] && !Pending[I])
+      Ready.push(I);
+  std::vector<bool> Left = O.Valid;
+  while (!Ready.empty()) {
+    unsigned I = Ready.top();
+    Ready.pop();
+    O.Order.push_back(I);
+    Left[I] = false;
+    for (unsigned D : Dependents[I])
+      if (--Pending[D] == 0)
+        Ready.push(D);
+  }
+  if (O.Order.size() == size_t(llvm::count(O.Valid, true)))
+    return O;
+  reportCycles(Ms, O, Left, Diags);
+  std::vector<unsigned> Rest;
+  for (unsigned I = 0; I < Ms.size(); ++I)
+    if (Left[I])
+      Rest.push_back(I);
+  llvm::sort(Rest, [&](unsigned A, unsigned B) { return Ms[A].Name < Ms[B].Name; });
+  O.Order.insert(O.Order.end(), Rest.begin(), Rest.end());
+  return O;
+}
+
+std::vector<bool> ancestorsOf(const MigrationOrder &O, unsigned M) {
+  std::vector<bool> Seen(O.Requires.size());
+  std::vector<unsigned> Work{M};
+  Seen[M] = true;
+  while (!Work.empty()) {
+    unsigned I = Work.back();
+    Work.pop_back();
+    for (unsigned R : O.Requires[I])
+      if (!Seen[R]) {
+        Seen[R] = true;
+        Work.push_back(R);
+      }
+  }
+  return Seen;
+}
+
+} // namespace migc::ir

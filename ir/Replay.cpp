@@ -1,0 +1,646 @@
+//===- Replay.cpp - Applying IR operations to the schema ------------------===//
+
+#include "ir/Replay.h"
+#include "ir/TypeCheck.h"
+
+#include <set>
+
+namespace migc::ir {
+
+namespace {
+
+std::string qualified(llvm::StringRef T, llvm::StringRef C) {
+  return quote(T.str() + "." + C.str());
+}
+
+class Applier {
+public:
+  Applier(Schema &S, DiagList &Diags) : S(S), Diags(Diags) {}
+  bool apply(const Op &O);
+
+private:
+  Diagnostic &report(Rule R, llvm::SMRange At, std::string Msg) {
+    Diags.emplace_back(R, At, std::move(Msg));
+    return Diags.back();
+  }
+
+  Table *table(llvm::StringRef Name, llvm::SMRange At) {
+    if (Table *T = S.findTable(Name))
+      return T;
+    std::vector<llvm::StringRef> Names;
+    for (const auto &[N, T] : S.Tables)
+      Names.push_back(N);
+    report(Rule::UnknownTable, At,
+           "table " + quote(Name) + " does not exist at this point" +
+               didYouMean(Name, Names));
+    return nullptr;
+  }
+
+  Column *column(Table &T, llvm::StringRef Name, llvm::SMRange At) {
+    if (Column *C = T.findColumn(Name))
+      return C;
+    report(Rule::UnknownColumn, At,
+           "table " + quote(T.Name) + " has no column " + quote(Name) +
+               didYouMean(Name, T.columnNames()));
+    return nullptr;
+  }
+
+  bool relationFree(llvm::StringRef Name, llvm::SMRange At, Rule R) {
+    std::optional<std::string> User = S.relationUsing(Name);
+    if (!User)
+      return true;
+    report(R, At,
+           quote(Name) + " is already taken by " + *User +
+               "; tables, indexes and keys share one namespace");
+    return false;
+  }
+
+  bool checkConstraint(const Table &T, const Constraint &C);
+  bool checkForeignKey(const Table &T, const Constraint &C);
+  const Constraint *constraintUsing(const Table &T, llvm::StringRef Col);
+  bool columnStillUsed(const Table &T, llvm::StringRef Col, llvm::SMRange At);
+  bool keyStillUsed(const Table &T, const std::vector<std::string> &Cols,
+                    llvm::StringRef What, llvm::SMRange At,
+                    llvm::StringRef Skip);
+
+  bool createTable(const Op &O);
+  bool dropTable(const Op &O);
+  bool renameTable(const Op &O);
+  bool addColumn(const Op &O);
+  bool dropColumn(const Op &O);
+  bool renameColumn(const Op &O);
+  bool alterType(const Op &O, Table &T, Column &C);
+  bool alterNull(const Op &O, Table &T, Column &C);
+  bool createIndex(const Op &O);
+  bool dropIndex(const Op &O);
+  bool addConstraint(const Op &O);
+  bool dropConstraint(const Op &O);
+  bool data(const Op &O);
+
+  Schema &S;
+  DiagList &Diags;
+};
+
+// ------------------------------------------------------------ constraints
+
+/// Whether Cols of T are exactly the columns of a primary key, a unique
+/// constraint or a unique index without predicate (what a foreign key may
+/// reference), ignoring the one named Skip.
+bool isUniqueKey(const Schema &S, const Table &T,
+                 const std::vector<std::string> &Cols,
+                 llvm::StringRef Skip = "") {
+  std::multiset<std::string> Want(Cols.begin(), Cols.end());
+  for (const Constraint &C : T.Constraints)
+    if (C.hasIndex() && C.Name != Skip &&
+        std::multiset<std::string>(C.Columns.begin(), C.Columns.end()) == Want)
+      return true;
+  for (const auto &[Name, I] : S.Indexes) {
+    if (I.Table != T.Name || !I.Unique || I.Where || Name == Skip)
+      continue;
+    std::multiset<std::string> Have;
+    for (const IndexKey &K : I.Keys)
+      Have.insert(K.Column);
+    if (Have == Want)
+      return true;
+  }
+  return false;
+}
+
+bool Applier::checkForeignKey(const Table &T, const Constraint &C) {
+  const Table *Target = C.RefTable == T.Name ? &T : S.findTable(C.RefTable);
+  if (!Target) {
+    table(C.RefTable, C.Range);
+    return false;
+  }
+  for (const std::string &Col : C.RefColumns)
+    if (!Target->findColumn(Col)) {
+      report(Rule::UnknownColumn, C.Range,
+             "referenced table " + quote(Target->Name) + " has no column " +
+                 quote(Col) + didYouMean(Col, Target->columnNames()));
+      return false;
+    }
+  if (C.RefColumns.empty())
+    return false; // no primary key to default to; reported when lowering
+  if (C.RefColumns.size() != C.Columns.size()) {
+    report(Rule::FkTypeMismatch, C.Range,
+           "foreign key " + quote(C.Name) + " has " +
+               std::to_string(C.Columns.size()) + " columns but references " +
+               std::to_string(C.RefColumns.size()));
+    return false;
+  }
+  if (!isUniqueKey(S, *Target, C.RefColumns)) {
+    std::string Cols;
+    for (const std::string &Col : C.RefColumns)
+      Cols += (Cols.empty() ? "" : ", ") + Col;
+    report(Rule::FkTargetNotUnique, C.Range,
+           "foreign key " + quote(C.Name) + " references " +
+               quote(Target->Name + " (" + Cols + ")") +
+               ", which is not a primary key or unique; the database "
+               "rejects it")
+        .note(Target->Range, "add `unique (" + Cols + ")` to " +
+                                 quote(Target->Name) + " first");
+    return false;
+  }
+  for (size_t I = 0; I < C.Columns.size(); ++I) {
+    const Column *From = T.findColumn(C.Columns[I]);
+    const Column *To = Target->findColumn(C.RefColumns[I]);
+    if (!From || !To || From->Ty.isError() || To->Ty.isError() ||
+        From->Ty.Kind == To->Ty.Kind)
+      continue;
+    report(Rule::FkTypeMismatch, C.Range,
+           "foreign key " + quote(C.Name) + " joins " +
+               qualified(T.Name, From->Name) + " (" + From->Ty.str() +
+               ") to " + qualified(Target->Name, To->Name) + " (" +
+               To->Ty.str() + "); the types must be the same")
+        .note(To->Range, "referenced column declared here");
+    return false;
+  }
+  return true;
+}
+
+bool Applier::checkConstraint(const Table &T, const Constraint &C) {
+  for (const std::string &Col : C.Columns)
+    if (!T.findColumn(Col)) {
+      report(Rule::UnknownColumn, C.Range,
+             "table " + quote(T.Name) + " has no column " + quote(Col) +
+                 didYouMean(Col, T.columnNames()));
+      return false;
+    }
+  for (const Constraint &Other : T.Constraints) {
+    if (C.Kind == ConstraintKind::PrimaryKey &&
+        Other.Kind == ConstraintKind::PrimaryKey) {
+      report(Rule::MultiplePrimaryKeys, C.Range,
+             "table " + quote(T.Name) + " already has primary key " +
+                 quote(Other.Name))
+          .note(Other.Range, "the primary key is declared here");
+      return false;
+    }
+    if (Other.Name == C.Name) {
+      report(Rule::DuplicateConstraint, C.Range,
+             "table " + quote(T.Name) + " already has a constraint named " +
+                 quote(C.Name))
+          .note(Other.Range, "the other constraint is declared here");
+      return false;
+    }
+  }
+  if (C.hasIndex() && !relationFree(C.Name, C.Range, Rule::DuplicateIndex))
+    return false;
+  if (C.Kind == ConstraintKind::ForeignKey)
+    return checkForeignKey(T, C);
+  return true;
+}
+
+// ------------------------------------------------------------ tables
+
+bool Applier::createTable(const Op &O) {
+  const Table &New = O.NewTable;
+  if (const Table *Old = S.findTable(New.Name)) {
+    report(Rule::DuplicateTable, O.TableRange,
+           "table " + quote(New.Name) + " already exists")
+        .note(Old->Range, "it was created here");
+    return false;
+  }
+  if (!relationFree(New.Name, O.TableRange, Rule::DuplicateTable))
+    return false;
+  Table T;
+  T.Name = New.Name;
+  T.Range = New.Range;
+  for (const Column &C : New.Columns) {
+    if (const Column *Prev = T.findColumn(C.Name)) {
+      report(Rule::DuplicateColumn, C.Range,
+             "column " + quote(C.Name) + " appears twice in " +
+                 quote(T.Name))
+          .note(Prev->Range, "first declared here");
+      continue;
+    }
+    T.Columns.push_back(C);
+  }
+  Table &Placed = S.Tables.emplace(T.Name, std::move(T)).first->second;
+  // Constraints go in one by one, so a foreign key to the table's own
+  // primary key sees it.
+  for (const Constraint &C : New.Constraints)
+    if (checkConstraint(Placed, C))
+      Placed.Constraints.push_back(C);
+  return true;
+}
+
+bool Applier::dropTable(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T)
+    return false;
+  for (auto [From, FK] : S.referencesTo(T->Name)) {
+    if (From == T)
+      continue;
+    report(Rule::DropStillUsed, O.Range,
+           "cannot drop table " + quote(T->Name) + ": foreign key " +
+               quote(FK->Name) + " on " + quote(From->Name) +
+               " still references it")
+        .note(FK->Range, "drop or change this foreign key first");
+    return false;
+  }
+  for (auto It = S.Indexes.begin(); It != S.Indexes.end();)
+    It = It->second.Table == T->Name ? S.Indexes.erase(It) : std::next(It);
+  S.Tables.erase(S.Tables.find(O.TableName));
+  return true;
+}
+
+bool Applier::renameTable(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T || !relationFree(O.Name, O.NameRange, Rule::DuplicateTable))
+    return false;
+  Table Moved = std::move(*T);
+  S.Tables.erase(S.Tables.find(O.TableName));
+  Moved.Name = O.Name;
+  for (Constraint &C : Moved.Constraints)
+    if (C.RefTable == O.TableName)
+      C.RefTable = O.Name;
+  for (auto &[Name, Other] : S.Tables)
+    for (Constraint &C : Other.Constraints)
+      if (C.RefTable == O.TableName)
+        C.RefTable = O.Name;
+  for (auto &[Name, I] : S.Indexes)
+    if (I.Table == O.TableName)
+      I.Table = O.Name;
+  S.Tables.emplace(O.Name, std::move(Moved));
+  return true;
+}
+
+// ------------------------------------------------------------ columns
+
+bool Applier::addColumn(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T)
+    return false;
+  if (const Column *Prev = T->findColumn(O.NewColumn.Name)) {
+    report(Rule::DuplicateColumn, O.ColumnRange,
+           "table " + quote(T->Name) + " already has a column " +
+               quote(Prev->Name))
+        .note(Prev->Range, "it was added here");
+    return false;
+  }
+  T->Columns.push_back(O.NewColumn);
+  for (const Constraint &C : O.Constraints)
+    if (checkConstraint(*T, C))
+      T->Constraints.push_back(C);
+  return true;
+}
+
+const Constraint *Applier::constraintUsing(const Table &T,
+                                           llvm::StringRef Col) {
+  for (const Constraint &C : T.Constraints)
+    if (llvm::is_contained(C.Columns, Col) ||
+        (C.Check && usesColumn(*C.Check, Col)))
+      return &C;
+  return nullptr;
+}
+
+bool Applier::columnStillUsed(const Table &T, llvm::StringRef Col,
+                              llvm::SMRange At) {
+  std::string What = "cannot drop column " + qualified(T.Name, Col) + ": ";
+  for (const auto &[Name, I] : S.Indexes) {
+    if (I.Table != T.Name)
+      continue;
+    bool Uses = I.Where && usesColumn(*I.Where, Col);
+    for (const IndexKey &K : I.Keys)
+      Uses |= K.Column == Col;
+    if (Uses) {
+      report(Rule::DropStillUsed, At,
+             What + "index " + quote(Name) + " still uses it")
+          .note(I.Range, "drop the index first");
+      return true;
+    }
+  }
+  if (const Constraint *C = constraintUsing(T, Col)) {
+    report(Rule::DropStillUsed, At,
+           What + "constraint " + quote(C->Name) + " still uses it")
+        .note(C->Range, "drop the constraint first");
+    return true;
+  }
+  for (auto [From, FK] : S.referencesTo(T.Name))
+    if (llvm::is_contained(FK->RefColumns, Col)) {
+      report(Rule::DropStillUsed, At,
+             What + "foreign key " + quote(FK->Name) + " on " +
+                 quote(From->Name) + " still references it")
+          .note(FK->Range, "drop the foreign key first");
+      return true;
+    }
+  return false;
+}
+
+bool Applier::dropColumn(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  Column *C = T ? column(*T, O.ColumnName, O.ColumnRange) : nullptr;
+  if (!C || columnStillUsed(*T, C->Name, O.Range))
+    return false;
+  T->Columns.erase(T->Columns.begin() + (C - T->Columns.data()));
+  return true;
+}
+
+bool Applier::renameColumn(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  Column *C = T ? column(*T, O.ColumnName, O.ColumnRange) : nullptr;
+  if (!C)
+    return false;
+  if (const Column *Prev = T->findColumn(O.Name)) {
+    report(Rule::DuplicateColumn, O.NameRange,
+           "table " + quote(T->Name) + " already has a column " +
+               quote(O.Name))
+        .note(Prev->Range, "it was added here");
+    return false;
+  }
+  const std::string From = C->Name, To = O.Name;
+  C->Name = To;
+  for (Constraint &K : T->Constraints) {
+    std::replace(K.Columns.begin(), K.Columns.end(), From, To);
+    K.Check = ir::renameColumn(K.Check, From, To);
+  }
+  for (auto &[Name, I] : S.Indexes) {
+    if (I.Table != T->Name)
+      continue;
+    for (IndexKey &K : I.Keys)
+      if (K.Column == From)
+        K.Column = To;
+    I.Where = ir::renameColumn(I.Where, From, To);
+  }
+  for (auto &[Name, Other] : S.Tables)
+    for (Constraint &K : Other.Constraints)
+      if (K.Kind == ConstraintKind::ForeignKey && K.RefTable == T->Name)
+        std::replace(K.RefColumns.begin(), K.RefColumns.end(), From, To);
+  return true;
+}
+
+bool Applier::alterType(const Op &O, Table &T, Column &C) {
+  Type To = *O.NewType;
+  if (To.isError())
+    return false;
+  if (C.Identity && !To.isInteger()) {
+    report(Rule::TypeMismatch, O.Range,
+           qualified(T.Name, C.Name) + " is an identity column and must "
+                                       "stay an integer");
+    return false;
+  }
+  // Foreign keys on either side must keep matching types.
+  auto Mismatch = [&](const Constraint &FK, const Table &Other,
+                      llvm::StringRef OtherCol) {
+    const Column *OC = Other.findColumn(OtherCol);
+    if (!OC || OC->Ty.Kind == To.Kind)
+      return false;
+    report(Rule::FkTypeMismatch, O.Range,
+           "after this change foreign key " + quote(FK.Name) + " would join " +
+               qualified(T.Name, C.Name) + " (" + To.str() + ") to " +
+               qualified(Other.Name, OtherCol) + " (" + OC->Ty.str() + ")")
+        .note(FK.Range, "change both columns together, or drop the key");
+    return true;
+  };
+  for (const Constraint &K : T.Constraints)
+    if (K.Kind == ConstraintKind::ForeignKey)
+      for (size_t I = 0; I < K.Columns.size(); ++I)
+        if (K.Columns[I] == C.Name && I < K.RefColumns.size())
+          if (const Table *Target = S.findTable(K.RefTable))
+            if (Mismatch(K, *Target, K.RefColumns[I]))
+              return false;
+  for (auto [From, FK] : S.referencesTo(T.Name))
+    for (size_t I = 0; I < FK->RefColumns.size(); ++I)
+      if (FK->RefColumns[I] == C.Name && I < FK->Columns.size())
+        if (Mismatch(*FK, *From, FK->Columns[I]))
+          return false;
+  if (C.Default && !isAssignable(C.Default->Ty, To)) {
+    report(Rule::TypeMismatch, O.Range,
+           "the default of " + qualified(T.Name, C.Name) + " (`" +
+               print(*C.Default) + "`) cannot be stored as " + To.str() +
+               "; drop or change the default first");
+    return false;
+  }
+  // Checks that read the column must still type-check.
+  Type Old = C.Ty;
+  C.Ty = To;
+  for (Constraint &K : T.Constraints) {
+    if (!K.Check || !usesColumn(*K.Check, C.Name))
+      continue;
+    DiagList Inner;
+    ExprPtr Re = retype(*K.Check, {T.Name, T.Columns, true, "a check"}, Inner);
+    if (!Inner.empty()) {
+      C.Ty = Old;
+      report(Rule::TypeMismatch, O.Range,
+             "after this change check " + quote(K.Name) +
+                 " no longer type-checks: " + Inner.front().Message)
+          .note(K.Range, "the check is declared here");
+      return false;
+    }
+    K.Check = Re;
+  }
+  return true;
+}
+
+bool Applier::alterNull(const Op &O, Table &T, Column &C) {
+  if (O.Kind == OpKind::SetNotNull) {
+    C.Nullable = false;
+    return true;
+  }
+  if (const Constraint *PK = T.primaryKey())
+    if (llvm::is_contained(PK->Columns, C.Name)) {
+      report(Rule::DropStillUsed, O.Range,
+             qualified(T.Name, C.Name) + " is part of primary key " +
+                 quote(PK->Name) + ", which keeps it not null")
+          .note(PK->Range, "the primary key is declared here");
+      return false;
+    }
+  if (C.Identity) {
+    report(Rule::DropStillUsed, O.Range,
+           qualified(T.Name, C.Name) +
+               " is an identity column, which is always not null");
+    return false;
+  }
+  C.Nullable = true;
+  return true;
+}
+
+// ------------------------------------------------------------ indexes, keys
+
+bool Applier::createIndex(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T)
+    return false;
+  for (const IndexKey &K : O.NewIndex.Keys)
+    if (!column(*T, K.Column, O.Range))
+      return false;
+  if (!relationFree(O.NewIndex.Name,
+                    O.NameRange.isValid() ? O.NameRange : O.Range,
+                    Rule::DuplicateIndex))
+    return false;
+  S.Indexes.emplace(O.NewIndex.Name, O.NewIndex);
+  return true;
+}
+
+bool Applier::keyStillUsed(const Table &T, const std::vector<std::string> &Cols,
+                           llvm::StringRef What, llvm::SMRange At,
+                           llvm::StringRef Skip) {
+  std::multiset<std::string> Key(Cols.begin(), Cols.end());
+  for (auto [From, FK] : S.referencesTo(T.Name)) {
+    if (std::multiset<std::string>(FK->RefColumns.begin(),
+                                   FK->RefColumns.end()) != Key ||
+        isUniqueKey(S, T, Cols, Skip))
+      continue;
+    report(Rule::DropStillUsed, At,
+           "cannot drop " + What.str() + ": foreign key " + quote(FK->Name) +
+               " on " + quote(From->Name) + " depends on it")
+        .note(FK->Range, "drop the foreign key first");
+    return true;
+  }
+  return false;
+}
+
+bool Applier::dropIndex(const Op &O) {
+  auto It = S.Indexes.find(O.Name);
+  if (It == S.Indexes.end()) {
+    std::optional<std::string> User = S.relationUsing(O.Name);
+    if (User) {
+      report(Rule::UnknownIndex, O.NameRange,
+             quote(O.Name) + " is not an index you can drop: it is " + *User +
+                 "; drop the constraint instead");
+      return false;
+    }
+    std::vector<llvm::StringRef> Names;
+    for (const auto &[N, I] : S.Indexes)
+      Names.push_back(N);
+    report(Rule::UnknownIndex, O.NameRange,
+           "index " + quote(O.Name) + " does not exist at this point" +
+               didYouMean(O.Name, Names));
+    return false;
+  }
+  const Index &I = It->second;
+  if (const Table *T = S.findTable(I.Table); T && I.Unique && !I.Where) {
+    std::vector<std::string> Cols;
+    for (const IndexKey &K : I.Keys)
+      Cols.push_back(K.Column);
+    if (keyStillUsed(*T, Cols, "index " + quote(O.Name), O.Range, O.Name))
+      return false;
+  }
+  S.Indexes.erase(It);
+  return true;
+}
+
+bool Applier::addConstraint(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T || !checkConstraint(*T, O.Constraints.front()))
+    return false;
+  T->Constraints.push_back(O.Constraints.front());
+  return true;
+}
+
+bool Applier::dropConstraint(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T)
+    return false;
+  Constraint *C = T->findConstraint(O.Name);
+  if (!C) {
+    std::vector<llvm::StringRef> Names;
+    for (const Constraint &K : T->Constraints)
+      Names.push_back(K.Name);
+    report(Rule::UnknownConstraint, O.NameRange,
+           "table " + quote(T->Name) + " has no constraint " + quote(O.Name) +
+               didYouMean(O.Name, Names));
+    return false;
+  }
+  if (C->hasIndex() && keyStillUsed(*T, C->Columns,
+                                    "constraint " + quote(C->Name), O.Range,
+                                    C->Name))
+    return false;
+  T->Constraints.erase(T->Constraints.begin() + (C - T->Constraints.data()));
+  return true;
+}
+
+// ------------------------------------------------------------ data
+
+bool Applier::data(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  if (!T)
+    return false;
+  bool Ok = true;
+  std::set<std::string> Seen;
+  for (size_t I = 0; I < O.Assignments.size(); ++I) {
+    const std::string &Col = O.Assignments[I].first;
+    Ok &= column(*T, Col, O.AssignmentRanges[I]) != nullptr;
+    if (!Seen.insert(Col).second) {
+      report(Rule::DuplicateColumn, O.AssignmentRanges[I],
+             "column " + quote(Col) + " is set twice in one update");
+      Ok = false;
+    }
+  }
+  for (const std::string &Col : O.InsertColumns) {
+    Ok &= column(*T, Col, O.Range) != nullptr;
+    if (!Seen.insert(Col).second) {
+      report(Rule::DuplicateColumn, O.Range,
+             "column " + quote(Col) + " is listed twice in one insert");
+      Ok = false;
+    }
+  }
+  return Ok;
+}
+
+bool Applier::apply(const Op &O) {
+  switch (O.Kind) {
+  case OpKind::CreateTable:
+    return createTable(O);
+  case OpKind::DropTable:
+    return dropTable(O);
+  case OpKind::RenameTable:
+    return renameTable(O);
+  case OpKind::AddColumn:
+    return addColumn(O);
+  case OpKind::DropColumn:
+    return dropColumn(O);
+  case OpKind::RenameColumn:
+    return renameColumn(O);
+  case OpKind::AlterColumnType:
+  case OpKind::SetNotNull:
+  case OpKind::DropNotNull:
+  case OpKind::SetDefault:
+  case OpKind::DropDefault: {
+    Table *T = table(O.TableName, O.TableRange);
+    Column *C = T ? column(*T, O.ColumnName, O.ColumnRange) : nullptr;
+    if (!C)
+      return false;
+    if (O.Kind == OpKind::AlterColumnType)
+      return alterType(O, *T, *C);
+    if (O.Kind == OpKind::SetNotNull || O.Kind == OpKind::DropNotNull)
+      return alterNull(O, *T, *C);
+    if (C->Identity && O.Kind == OpKind::SetDefault) {
+      report(Rule::TypeMismatch, O.Range,
+             qualified(T->Name, C->Name) +
+                 " is an identity column; it cannot also have a default");
+      return false;
+    }
+    C->Default = O.Kind == OpKind::SetDefault ? O.Value : nullptr;
+    return true;
+  }
+  case OpKind::CreateIndex:
+    return createIndex(O);
+  case OpKind::DropIndex:
+    return dropIndex(O);
+  case OpKind::AddConstraint:
+    return addConstraint(O);
+  case OpKind::DropConstraint:
+    return dropConstraint(O);
+  case OpKind::Update:
+  case OpKind::Delete:
+  case OpKind::Insert:
+    return data(O);
+  case OpKind::Sql:
+    report(Rule::OpaqueSql, O.Range,
+           "migc cannot see what this `sql` does; every check after it "
+           "assumes it changes no table, column, index or constraint");
+    if (!S.OpaqueSince)
+      S.OpaqueSince = O.Range;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+bool applyOp(const Op &O, Schema &S, DiagList &Diags) {
+  return Applier(S, Diags).apply(O);
+}
+
+} // namespace migc::ir

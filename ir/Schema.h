@@ -1,0 +1,145 @@
+//===- Schema.h - The schema model and IR operations ----------*- C++ -*-===//
+//
+// A Schema is the state of the database at one point of the history: tables
+// with their columns and constraints, and indexes (whose names, like those of
+// tables and of the indexes behind primary keys and unique constraints, share
+// PostgreSQL's one relation namespace). Objects are plain values, so a
+// snapshot is a copy, and they are the payload of the IR operations too.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_IR_SCHEMA_H
+#define MIGC_IR_SCHEMA_H
+
+#include "ir/Expr.h"
+
+#include <map>
+#include <optional>
+
+namespace migc::ir {
+
+using ast::ConstraintKind;
+using ast::OpKind;
+using ast::RefAction;
+
+struct Column {
+  std::string Name;
+  Type Ty;
+  bool Nullable = true;
+  ExprPtr Default;
+  bool Identity = false;
+  llvm::SMRange Range;
+};
+
+struct Constraint {
+  std::string Name;
+  ConstraintKind Kind = ConstraintKind::Check;
+  std::vector<std::string> Columns; // primary key, unique, foreign key
+  ExprPtr Check;
+  std::string RefTable;
+  std::vector<std::string> RefColumns;
+  RefAction OnDelete = RefAction::NoAction;
+  RefAction OnUpdate = RefAction::NoAction;
+  bool NotValid = false;
+  /// True when the name was written, false when migc chose PostgreSQL's.
+  bool NameGiven = false;
+  llvm::SMRange Range;
+
+  bool hasIndex() const {
+    return Kind == ConstraintKind::PrimaryKey || Kind == ConstraintKind::Unique;
+  }
+};
+
+struct IndexKey {
+  std::string Column;
+  bool Desc = false;
+};
+
+struct Index {
+  std::string Name;
+  std::string Table;
+  std::vector<IndexKey> Keys;
+  bool Unique = false;
+  ExprPtr Where;
+  bool NameGiven = true;
+  llvm::SMRange Range;
+};
+
+struct Table {
+  std::string Name;
+  std::vector<Column> Columns;
+  std::vector<Constraint> Constraints;
+  llvm::SMRange Range;
+
+  Column *findColumn(llvm::StringRef N);
+  const Column *findColumn(llvm::StringRef N) const;
+  Constraint *findConstraint(llvm::StringRef N);
+  const Constraint *primaryKey() const;
+  std::vector<llvm::StringRef> columnNames() const;
+};
+
+class Schema {
+public:
+  /// Tables and indexes by name, so printing is ordered and deterministic.
+  std::map<std::string, Table, std::less<>> Tables;
+  std::map<std::string, Index, std::less<>> Indexes;
+  /// Set by an opaque `sql` operation: from there on migc cannot know the
+  /// schema for sure.
+  std::optional<llvm::SMRange> OpaqueSince;
+
+  Table *findTable(llvm::StringRef N);
+  const Table *findTable(llvm::StringRef N) const;
+  const Index *findIndex(llvm::StringRef N) const;
+
+  /// What holds a name in the relation namespace (table, index, or the index
+  /// of a primary key / unique constraint), described for a message.
+  std::optional<std::string> relationUsing(llvm::StringRef N) const;
+  /// Every constraint name in the schema (PostgreSQL avoids all of them when
+  /// it chooses a name).
+  bool constraintNameUsed(llvm::StringRef N) const;
+
+  /// Foreign keys in other tables (or this one) that reference Table.
+  std::vector<std::pair<const Table *, const Constraint *>>
+  referencesTo(llvm::StringRef Table) const;
+};
+
+/// One operation of the IR: an ast::Op with types resolved, expressions
+/// typed and every name chosen. Which fields are used depends on Kind (see
+/// ir/Ops.def).
+struct Op {
+  OpKind Kind = OpKind::Sql;
+  llvm::SMRange Range;
+  std::string TableName, ColumnName, Name;
+  llvm::SMRange TableRange, ColumnRange, NameRange;
+  Table NewTable;                      // create table
+  Column NewColumn;                    // add column
+  std::vector<Constraint> Constraints; // add column (inline), add constraint
+  std::optional<Type> NewType;         // alter column type
+  ExprPtr Value;                       // using, set default, where
+  Index NewIndex;                      // create index
+  bool Concurrently = false;
+  std::vector<std::pair<std::string, ExprPtr>> Assignments; // update
+  std::vector<llvm::SMRange> AssignmentRanges;
+  std::vector<std::string> InsertColumns; // insert (all columns if empty)
+  std::vector<std::vector<ExprPtr>> Rows;
+  std::string Sql;
+  std::optional<std::string> SqlDown;
+  std::string Dialect;
+};
+
+struct Migration {
+  std::string Name;
+  llvm::SMRange NameRange, Range;
+  std::vector<std::string> Requires;
+  std::vector<llvm::SMRange> RequiresRanges;
+  std::optional<std::string> Author, Description, Irreversible;
+  std::vector<Op> Up;
+  std::optional<std::vector<Op>> Down;
+};
+
+llvm::StringRef opName(OpKind K);
+llvm::StringRef constraintKindName(ConstraintKind K);
+llvm::StringRef refActionName(RefAction A);
+
+} // namespace migc::ir
+
+#endif

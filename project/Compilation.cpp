@@ -1,0 +1,102 @@
+//===- Compilation.cpp - The pipeline from files to replayed schema -------===//
+
+#include "project/Compilation.h"
+
+#include "frontend/Parser.h"
+#include "ir/Replay.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <atomic>
+#include <thread>
+
+namespace migc {
+
+void Compilation::load(const Project &P, DiagnosticEngine &Diags) {
+  std::vector<unsigned> Shown;
+  for (const std::string &Path : P.Files) {
+    auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/true);
+    if (!Buf) {
+      InputError = true;
+      Diags.report(Diagnostic(Rule::IoError, {},
+                              "cannot read '" + Path + "': " +
+                                  Buf.getError().message()));
+      continue;
+    }
+    unsigned Id = SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc());
+    if (std::find(P.Focus.begin(), P.Focus.end(), Path) != P.Focus.end())
+      Shown.push_back(Id);
+  }
+  Diags.restrictToBuffers(Shown);
+}
+
+namespace {
+
+/// Parses every buffer, on Jobs threads; results are in buffer order.
+std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
+  unsigned N = SM.getNumBuffers();
+  std::vector<ParseOutput> Out(N);
+  std::atomic<unsigned> Next{0};
+  auto Work = [&] {
+    for (unsigned I; (I = Next++) < N;)
+      Out[I] = parseBuffer(SM, I + 1);
+  };
+  if (!Jobs)
+    Jobs = std::max(1u, std::thread::hardware_concurrency());
+  Jobs = std::min(Jobs, N);
+  std::vector<std::thread> Threads;
+  for (unsigned I = 1; I < Jobs; ++I)
+    Threads.emplace_back(Work);
+  Work();
+  for (std::thread &T : Threads)
+    T.join();
+  return Out;
+}
+
+} // namespace
+
+bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
+  for (ParseOutput &P : parseAll(SM, Opts.Jobs)) {
+    Diags.report(std::move(P.Diags));
+    for (Suppression &S : P.Suppressions)
+      Diags.addSuppression(std::move(S));
+    FullLLFiles += P.UsedFullLL;
+    Files.push_back(std::move(P.File));
+  }
+  for (const ast::File &F : Files)
+    for (const ast::Migration &M : F.Migrations) {
+      Syntax.push_back(&M);
+      Migrations.push_back(ir::lowerHeader(M));
+    }
+
+  DiagList Found;
+  Order = ir::orderMigrations(Migrations, Found);
+  Diags.report(std::move(Found));
+
+  std::vector<bool> Selected(Migrations.size(), true);
+  if (Opts.At) {
+    auto It = std::find_if(Migrations.begin(), Migrations.end(),
+                           [&](const ir::Migration &M) { return M.Name == *Opts.At; });
+    if (It == Migrations.end())
+      return false;
+    Selected = ir::ancestorsOf(Order, unsigned(It - Migrations.begin()));
+  }
+
+  for (unsigned I : Order.Order) {
+    if (!Selected[I])
+      continue;
+    const ast::Migration &M = *Syntax[I];
+    Migrations[I].Up = ir::replayBlock(M.Up, Final, Found);
+    // A written down runs on the schema after up; checking that it restores
+    // the schema before up is the inverse analysis's job.
+    if (M.Down) {
+      ir::Schema Scratch = Final;
+      Migrations[I].Down = ir::replayBlock(*M.Down, Scratch, Found);
+    }
+    Diags.report(std::move(Found));
+  }
+  return true;
+}
+
+} // namespace migc

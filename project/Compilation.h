@@ -1,0 +1,48 @@
+//===- Compilation.h - The pipeline from files to replayed schema -*- C++ -*-===//
+//
+// One Compilation runs the stages of `migc check` over a project: read the
+// files, parse them (on every core), order the migrations, replay them. Every
+// later analysis and every command starts from its result.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_PROJECT_COMPILATION_H
+#define MIGC_PROJECT_COMPILATION_H
+
+#include "diag/Diagnostic.h"
+#include "frontend/AST.h"
+#include "ir/Order.h"
+#include "ir/Schema.h"
+#include "project/Project.h"
+
+namespace migc {
+
+struct CompileOptions {
+  /// Replay only this migration and those it requires (`schema --at`).
+  std::optional<std::string> At;
+  /// Threads for parsing; 0 = one per core.
+  unsigned Jobs = 0;
+};
+
+class Compilation {
+public:
+  llvm::SourceMgr SM;
+  std::vector<ast::File> Files;
+  /// Every migration of the project, in file order; Order indexes into it.
+  std::vector<const ast::Migration *> Syntax;
+  std::vector<ir::Migration> Migrations;
+  ir::MigrationOrder Order;
+  ir::Schema Final;
+  /// Set when a file could not be read (exit status 2).
+  bool InputError = false;
+  /// Statistics: files that needed full LL prediction after SLL.
+  unsigned FullLLFiles = 0;
+
+  /// Reads the project's files into SM; buffers of Focus files are shown.
+  void load(const Project &P, DiagnosticEngine &Diags);
+  /// Parses, orders and replays. Returns false if --at names no migration.
+  bool run(DiagnosticEngine &Diags, const CompileOptions &Opts);
+};
+
+} // namespace migc
+
+#endif

@@ -1,0 +1,101 @@
+//===- Driver.cpp - Options and set-up shared by the subcommands ----------===//
+
+#include "tools/migc/Driver.h"
+
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace migc::driver {
+
+namespace cl = llvm::cl;
+
+cl::SubCommand CheckCommand("check", "Check a project or files: parse, order, "
+                                     "replay and report");
+cl::SubCommand SchemaCommand("schema", "Print the schema the migrations build");
+
+static cl::OptionCategory Category("migc options");
+
+static cl::list<std::string>
+    WarningFlags("W", cl::Prefix, cl::ZeroOrMore, cl::sub(CheckCommand),
+                 cl::sub(SchemaCommand), cl::cat(Category),
+                 cl::value_desc("rule"),
+                 cl::desc("-W<rule> enables, -Wno-<rule> disables, -Werror "
+                          "makes warnings errors, -Werror=<rule> one rule"));
+static cl::opt<unsigned> ErrorLimit(
+    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    cl::cat(Category), cl::init(100),
+    cl::desc("Stop showing errors after this many (0: no limit)"));
+static cl::opt<std::string>
+    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+          cl::cat(Category), cl::init("auto"),
+          cl::desc("Colour diagnostics: auto (on a terminal), always, never"));
+static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+                              cl::cat(Category), cl::init(0),
+                              cl::desc("Threads for parsing (0: one per core)"));
+
+std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
+                                DiagFormat Format,
+                                const CompileOptions &Opts) {
+  llvm::Expected<Project> P = findProject(Paths);
+  if (!P) {
+    llvm::errs() << "migc: error: " << llvm::toString(P.takeError()) << "\n";
+    return BadUsage;
+  }
+  DiagnosticOptions DOpts;
+  DOpts.ErrorLimit = P->ErrorLimit.value_or(ErrorLimit);
+  if (ErrorLimit.getNumOccurrences())
+    DOpts.ErrorLimit = ErrorLimit;
+  std::vector<std::string> Flags = P->WarningFlags;
+  Flags.insert(Flags.end(), WarningFlags.begin(), WarningFlags.end());
+  for (const std::string &F : Flags)
+    if (std::optional<std::string> Err = DOpts.applyFlag(F)) {
+      llvm::errs() << "migc: error: " << *Err << "\n";
+      return BadUsage;
+    }
+  if (Color != "auto" && Color != "always" && Color != "never") {
+    llvm::errs() << "migc: error: --color takes auto, always or never\n";
+    return BadUsage;
+  }
+  bool Colors = Color == "always" ||
+                (Color == "auto" && llvm::sys::Process::StandardErrIsDisplayed() &&
+                 !llvm::sys::Process::GetEnv("NO_COLOR"));
+  S.Engine = std::make_unique<DiagnosticEngine>(S.C.SM, DOpts);
+  switch (Format) {
+  case DiagFormat::Text:
+    S.Consumer = makeTextConsumer(S.C.SM, llvm::errs(), Colors);
+    break;
+  case DiagFormat::Json:
+    S.Consumer = makeJsonConsumer(S.C.SM, llvm::outs());
+    break;
+  case DiagFormat::Sarif:
+    S.Consumer = makeSarifConsumer(S.C.SM, llvm::outs());
+    break;
+  case DiagFormat::Verify: {
+    auto V = std::make_unique<VerifyConsumer>(S.C.SM, llvm::outs());
+    S.Verifier = V.get();
+    S.Consumer = std::move(V);
+    break;
+  }
+  }
+  S.Engine->setConsumer(S.Consumer.get());
+  S.C.load(*P, *S.Engine);
+  CompileOptions O = Opts;
+  O.Jobs = Jobs;
+  if (!S.C.run(*S.Engine, O)) {
+    llvm::errs() << "migc: error: no migration is named '" << *Opts.At
+                 << "'\n";
+    return BadUsage;
+  }
+  return std::nullopt;
+}
+
+int Session::finish() {
+  Engine->finish();
+  if (Verifier)
+    return Verifier->succeeded() ? Success : Failure;
+  if (C.InputError)
+    return BadUsage;
+  return Engine->errorCount() ? Failure : Success;
+}
+
+} // namespace migc::driver

@@ -1,0 +1,44 @@
+//===- Driver.h - What the subcommands of migc share ----------*- C++ -*-===//
+#ifndef MIGC_TOOLS_DRIVER_H
+#define MIGC_TOOLS_DRIVER_H
+
+#include "project/Compilation.h"
+
+#include "llvm/Support/CommandLine.h"
+
+#include <memory>
+
+namespace migc::driver {
+
+/// Exit statuses, mapped in one place (spec section 7).
+enum ExitStatus : int { Success = 0, Failure = 1, BadUsage = 2 };
+
+extern llvm::cl::SubCommand CheckCommand;
+extern llvm::cl::SubCommand SchemaCommand;
+
+/// A compiled project with its diagnostic engine, ready for a command.
+struct Session {
+  Compilation C;
+  std::unique_ptr<DiagnosticEngine> Engine;
+  std::unique_ptr<DiagnosticConsumer> Consumer;
+  VerifyConsumer *Verifier = nullptr;
+
+  /// The exit status once diagnostics are finished.
+  int finish();
+};
+
+/// Verify is the clang -verify test mode (see diag/Verify.cpp).
+enum class DiagFormat { Text, Json, Sarif, Verify };
+
+/// Finds the project of Paths, sets up diagnostics (-W flags, migc.toml,
+/// format) and runs the pipeline. Returns an exit status on failure.
+std::optional<int> startSession(Session &S,
+                                llvm::ArrayRef<std::string> Paths,
+                                DiagFormat Format, const CompileOptions &Opts);
+
+int runCheck();
+int runSchema();
+
+} // namespace migc::driver
+
+#endif

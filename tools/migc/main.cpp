@@ -1,0 +1,29 @@
+//===- main.cpp - migc: the command line --------------------------------===//
+//
+// Wires the subcommands; each lives in its own file and returns an exit
+// status from Driver.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/migc/Driver.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace migc::driver;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  if (!llvm::cl::ParseCommandLineOptions(
+          argc, argv,
+          "migc: static verification of database schema migrations\n",
+          &llvm::errs()))
+    return BadUsage;
+  if (CheckCommand)
+    return runCheck();
+  if (SchemaCommand)
+    return runSchema();
+  llvm::errs() << "migc: say what to do: `migc check [PATH...]` or "
+                  "`migc schema [--at MIGRATION] [PATH]` (see --help)\n";
+  return BadUsage;
+}
