@@ -75,7 +75,9 @@ void scanBuffer(const llvm::SourceMgr &SM, unsigned Buf,
 } // namespace
 
 void VerifyConsumer::handle(const Diagnostic &D) {
-  Diags.push_back({D.Range.Start, D.Sev, D.Message});
+  // The rule is part of what a test can match: {{does not exist [unknown-table]}}.
+  Diags.push_back({D.Range.Start, D.Sev,
+                   D.Message + " [" + ruleName(D.TheRule).str() + "]"});
   for (const DiagNote &N : D.Notes)
     Diags.push_back({N.Range.Start, Severity::Note, N.Message});
 }

@@ -6,7 +6,8 @@ namespace migc::ir {
 
 std::string didYouMean(llvm::StringRef Name,
                        llvm::ArrayRef<llvm::StringRef> Candidates) {
-  unsigned Best = std::max<unsigned>(1, unsigned(Name.size()) / 3) + 1;
+  // Clang's threshold: about a third of the name may differ.
+  unsigned Best = (unsigned(Name.size()) + 2) / 3 + 1;
   llvm::StringRef Choice;
   for (llvm::StringRef C : Candidates) {
     unsigned D = Name.edit_distance(C, true, Best);

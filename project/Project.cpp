@@ -141,4 +141,14 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
   return P;
 }
 
+llvm::Expected<Project> isolatedProject(llvm::ArrayRef<std::string> Paths) {
+  Project P;
+  for (const std::string &Path : Paths) {
+    if (llvm::sys::fs::is_directory(Path))
+      return fail("--isolated takes files, and '" + Path + "' is a folder");
+    P.Files.push_back(Path);
+  }
+  return P;
+}
+
 } // namespace migc

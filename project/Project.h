@@ -29,6 +29,10 @@ struct Project {
 /// paths belong to different projects, or when migc.toml is invalid.
 llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths);
 
+/// A project of exactly the given files, without the rest of their folder
+/// (`migc check --isolated`).
+llvm::Expected<Project> isolatedProject(llvm::ArrayRef<std::string> Paths);
+
 } // namespace migc
 
 #endif

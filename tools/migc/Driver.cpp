@@ -29,6 +29,9 @@ static cl::opt<std::string>
     Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand),
           cl::cat(Category), cl::init("auto"),
           cl::desc("Colour diagnostics: auto (on a terminal), always, never"));
+static cl::opt<bool> Isolated(
+    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::cat(Category),
+    cl::desc("Check only the files given, without the rest of their project"));
 static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
                               cl::cat(Category), cl::init(0),
                               cl::desc("Threads for parsing (0: one per core)"));
@@ -36,7 +39,8 @@ static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand)
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
                                 DiagFormat Format,
                                 const CompileOptions &Opts) {
-  llvm::Expected<Project> P = findProject(Paths);
+  llvm::Expected<Project> P =
+      Isolated ? isolatedProject(Paths) : findProject(Paths);
   if (!P) {
     llvm::errs() << "migc: error: " << llvm::toString(P.takeError()) << "\n";
     return BadUsage;

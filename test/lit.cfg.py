@@ -1,0 +1,22 @@
+# lit configuration for migc's FileCheck and -verify tests.
+import os
+import lit.formats
+
+config.name = "migc"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".mig", ".test"]
+config.test_source_root = os.path.join(config.migc_src_root, "test", "lit")
+config.test_exec_root = os.path.join(config.migc_obj_root, "test", "lit")
+config.excludes = ["Inputs"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, os.path.dirname(config.migc_bin),
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["NO_COLOR"] = "1"
+
+config.substitutions.append(("%migc", config.migc_bin))
+# A single-file -verify test: the file is checked alone, not with its folder.
+config.substitutions.append(("%verify", config.migc_bin + " check --isolated --verify"))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%examples", os.path.join(config.migc_src_root, "examples")))
+config.substitutions.append(("%bench", os.path.join(config.migc_src_root, "bench")))
