@@ -517,7 +517,9 @@ class Gen:
                 return name
 
     def fresh_mig_name(self, base):
-        base = base[:80]
+        # migration names are identifiers too: keep them under 64 bytes
+        if len(base) > 56:
+            base = base[:56].rstrip("_")
         name = base
         k = 2
         while name in self.mig_names:
@@ -719,8 +721,7 @@ class Gen:
             return self.create_join_table(m, scope, refs)
         name = self.fresh_table_name()
         t = Table(name, "entity")
-        lines = []
-        defs = []    # (Col, inline text)
+        defs = []    # column definition texts
         tcons = []   # table-level constraint texts
 
         def take_default(conname):

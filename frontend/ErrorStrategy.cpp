@@ -53,8 +53,8 @@ std::string tokenName(const antlr4::dfa::Vocabulary &V, size_t T) {
   if (Lit.size() >= 2)
     return "`" + Lit.substr(1, Lit.size() - 2) + "`";
   std::string Sym = V.getSymbolicName(T);
-  if (Sym == "INTEGER_KW")
-    Sym = "INTEGER";
+  if (llvm::StringRef(Sym).endswith("_KW"))
+    Sym.resize(Sym.size() - 3);
   for (char &C : Sym)
     C = char(std::tolower(static_cast<unsigned char>(C)));
   return "`" + Sym + "`";
@@ -145,6 +145,9 @@ private:
               llvm::SMLoc::getFromPointer(End)};
     }
     Ctx.Diags.emplace_back(Rule::SyntaxError, At, std::move(Msg));
+    // The builders skip subtrees with errors only when this is set (ANTLR's
+    // own count is not kept: its listeners are bypassed).
+    Ctx.HadSyntaxErrors = true;
     if (++Count >= MaxErrors) {
       Ctx.Diags.emplace_back(Rule::SyntaxError, At,
                              "too many syntax errors in this file; migc stops "

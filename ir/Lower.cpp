@@ -43,6 +43,18 @@ private:
   void update(const ast::Op &A, Op &O, const Table &T);
   void insert(const ast::Op &A, Op &O, const Table &T);
 
+  /// PostgreSQL cuts longer names to 63 bytes: two names that differ only
+  /// after that would silently become one.
+  void checkName(llvm::StringRef Name, llvm::SMRange At) {
+    if (Name.size() <= 63 || Name.size() > 1024)
+      return; // past 1024 the frontend has said so already
+    Diags.emplace_back(Rule::IdentifierTooLong, At,
+                       "name " + quote(Name) + " is " +
+                           std::to_string(Name.size()) +
+                           " bytes long; PostgreSQL cuts names to 63 bytes, "
+                           "so two long names could silently become the same");
+  }
+
   ColumnScope scope(const Table &T, llvm::StringRef What) {
     return {T.Name, T.Columns, true, What};
   }
@@ -56,6 +68,7 @@ private:
 Column Lowerer::column(const ast::ColumnDef &C) {
   Column Col;
   Col.Name = C.ColName.Text;
+  checkName(Col.Name, C.ColName.Range);
   Col.Range = C.Range;
   Col.Ty = type(C.Type);
   Col.Nullable = !C.NotNull;
@@ -96,6 +109,7 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
   if (C.ConstraintName) {
     K.Name = C.ConstraintName->Text;
     K.NameGiven = true;
+    checkName(K.Name, C.ConstraintName->Range);
   }
   for (const ast::Name &N : C.Columns)
     K.Columns.push_back(N.Text);
@@ -172,6 +186,7 @@ void Lowerer::nameConstraints(std::vector<Constraint> &Cs,
 void Lowerer::createTable(const ast::Op &A, Op &O) {
   Table &T = O.NewTable;
   T.Name = A.Table.Text;
+  checkName(T.Name, A.Table.Range);
   T.Range = A.Range;
   for (const ast::ColumnDef &C : A.Columns)
     T.Columns.push_back(column(C));
@@ -231,6 +246,7 @@ void Lowerer::createIndex(const ast::Op &A, Op &O) {
     Cols.push_back(K.Col.Text);
   }
   I.NameGiven = !A.NewName.Text.empty();
+  checkName(A.NewName.Text, A.NewName.Range);
   I.Name = I.NameGiven ? A.NewName.Text
                        : chooseName(I.Table, joinColumns(Cols), "idx",
                                     [&](llvm::StringRef N) {
@@ -300,6 +316,8 @@ Op Lowerer::lower(const ast::Op &A) {
   O.Concurrently = A.Concurrently;
   const Table *T = S.findTable(O.TableName);
   const Column *C = T ? T->findColumn(O.ColumnName) : nullptr;
+  if (A.Kind == OpKind::RenameTable || A.Kind == OpKind::RenameColumn)
+    checkName(O.Name, O.NameRange);
   switch (A.Kind) {
   case OpKind::CreateTable:
     createTable(A, O);

@@ -25,14 +25,11 @@ private:
   }
 
   Table *table(llvm::StringRef Name, llvm::SMRange At) {
-    if (Table *T = S.findTable(Name))
+    if (Table *T = S.editTable(Name))
       return T;
-    std::vector<llvm::StringRef> Names;
-    for (const auto &[N, T] : S.Tables)
-      Names.push_back(N);
     report(Rule::UnknownTable, At,
            "table " + quote(Name) + " does not exist at this point" +
-               didYouMean(Name, Names));
+               didYouMean(Name, S.tableNames()));
     return nullptr;
   }
 
@@ -94,11 +91,11 @@ bool isUniqueKey(const Schema &S, const Table &T,
     if (C.hasIndex() && C.Name != Skip &&
         std::multiset<std::string>(C.Columns.begin(), C.Columns.end()) == Want)
       return true;
-  for (const auto &[Name, I] : S.Indexes) {
-    if (I.Table != T.Name || !I.Unique || I.Where || Name == Skip)
+  for (const Index *I : S.indexesOn(T.Name)) {
+    if (!I->Unique || I->Where || I->Name == Skip)
       continue;
     std::multiset<std::string> Have;
-    for (const IndexKey &K : I.Keys)
+    for (const IndexKey &K : I->Keys)
       Have.insert(K.Column);
     if (Have == Want)
       return true;
@@ -215,12 +212,13 @@ bool Applier::createTable(const Op &O) {
     }
     T.Columns.push_back(C);
   }
-  Table &Placed = S.Tables.emplace(T.Name, std::move(T)).first->second;
+  S.addTable(std::move(T));
+  Table &Placed = *S.editTable(New.Name);
   // Constraints go in one by one, so a foreign key to the table's own
   // primary key sees it.
   for (const Constraint &C : New.Constraints)
     if (checkConstraint(Placed, C))
-      Placed.Constraints.push_back(C);
+      S.addConstraint(Placed, C);
   return true;
 }
 
@@ -238,9 +236,7 @@ bool Applier::dropTable(const Op &O) {
         .note(FK->Range, "drop or change this foreign key first");
     return false;
   }
-  for (auto It = S.Indexes.begin(); It != S.Indexes.end();)
-    It = It->second.Table == T->Name ? S.Indexes.erase(It) : std::next(It);
-  S.Tables.erase(S.Tables.find(O.TableName));
+  S.removeTable(O.TableName);
   return true;
 }
 
@@ -248,20 +244,7 @@ bool Applier::renameTable(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
   if (!T || !relationFree(O.Name, O.NameRange, Rule::DuplicateTable))
     return false;
-  Table Moved = std::move(*T);
-  S.Tables.erase(S.Tables.find(O.TableName));
-  Moved.Name = O.Name;
-  for (Constraint &C : Moved.Constraints)
-    if (C.RefTable == O.TableName)
-      C.RefTable = O.Name;
-  for (auto &[Name, Other] : S.Tables)
-    for (Constraint &C : Other.Constraints)
-      if (C.RefTable == O.TableName)
-        C.RefTable = O.Name;
-  for (auto &[Name, I] : S.Indexes)
-    if (I.Table == O.TableName)
-      I.Table = O.Name;
-  S.Tables.emplace(O.Name, std::move(Moved));
+  S.renameTable(O.TableName, O.Name);
   return true;
 }
 
@@ -281,7 +264,7 @@ bool Applier::addColumn(const Op &O) {
   T->Columns.push_back(O.NewColumn);
   for (const Constraint &C : O.Constraints)
     if (checkConstraint(*T, C))
-      T->Constraints.push_back(C);
+      S.addConstraint(*T, C);
   return true;
 }
 
@@ -297,16 +280,14 @@ const Constraint *Applier::constraintUsing(const Table &T,
 bool Applier::columnStillUsed(const Table &T, llvm::StringRef Col,
                               llvm::SMRange At) {
   std::string What = "cannot drop column " + qualified(T.Name, Col) + ": ";
-  for (const auto &[Name, I] : S.Indexes) {
-    if (I.Table != T.Name)
-      continue;
-    bool Uses = I.Where && usesColumn(*I.Where, Col);
-    for (const IndexKey &K : I.Keys)
+  for (const Index *I : S.indexesOn(T.Name)) {
+    bool Uses = I->Where && usesColumn(*I->Where, Col);
+    for (const IndexKey &K : I->Keys)
       Uses |= K.Column == Col;
     if (Uses) {
       report(Rule::DropStillUsed, At,
-             What + "index " + quote(Name) + " still uses it")
-          .note(I.Range, "drop the index first");
+             What + "index " + quote(I->Name) + " still uses it")
+          .note(I->Range, "drop the index first");
       return true;
     }
   }
@@ -354,16 +335,21 @@ bool Applier::renameColumn(const Op &O) {
     std::replace(K.Columns.begin(), K.Columns.end(), From, To);
     K.Check = ir::renameColumn(K.Check, From, To);
   }
-  for (auto &[Name, I] : S.Indexes) {
-    if (I.Table != T->Name)
-      continue;
+  std::vector<std::string> Names;
+  for (const Index *I : S.indexesOn(T->Name))
+    Names.push_back(I->Name);
+  for (const std::string &N : Names) {
+    Index &I = *S.editIndex(N);
     for (IndexKey &K : I.Keys)
       if (K.Column == From)
         K.Column = To;
     I.Where = ir::renameColumn(I.Where, From, To);
   }
-  for (auto &[Name, Other] : S.Tables)
-    for (Constraint &K : Other.Constraints)
+  Names.clear();
+  for (auto [Other, FK] : S.referencesTo(T->Name))
+    Names.push_back(Other->Name);
+  for (const std::string &N : Names)
+    for (Constraint &K : S.editTable(N)->Constraints)
       if (K.Kind == ConstraintKind::ForeignKey && K.RefTable == T->Name)
         std::replace(K.RefColumns.begin(), K.RefColumns.end(), From, To);
   return true;
@@ -468,7 +454,7 @@ bool Applier::createIndex(const Op &O) {
                     O.NameRange.isValid() ? O.NameRange : O.Range,
                     Rule::DuplicateIndex))
     return false;
-  S.Indexes.emplace(O.NewIndex.Name, O.NewIndex);
+  S.addIndex(O.NewIndex);
   return true;
 }
 
@@ -491,8 +477,8 @@ bool Applier::keyStillUsed(const Table &T, const std::vector<std::string> &Cols,
 }
 
 bool Applier::dropIndex(const Op &O) {
-  auto It = S.Indexes.find(O.Name);
-  if (It == S.Indexes.end()) {
+  const Index *Found = S.findIndex(O.Name);
+  if (!Found) {
     std::optional<std::string> User = S.relationUsing(O.Name);
     if (User) {
       report(Rule::UnknownIndex, O.NameRange,
@@ -501,14 +487,14 @@ bool Applier::dropIndex(const Op &O) {
       return false;
     }
     std::vector<llvm::StringRef> Names;
-    for (const auto &[N, I] : S.Indexes)
-      Names.push_back(N);
+    for (const Index *I : S.indexes())
+      Names.push_back(I->Name);
     report(Rule::UnknownIndex, O.NameRange,
            "index " + quote(O.Name) + " does not exist at this point" +
                didYouMean(O.Name, Names));
     return false;
   }
-  const Index &I = It->second;
+  const Index &I = *Found;
   if (const Table *T = S.findTable(I.Table); T && I.Unique && !I.Where) {
     std::vector<std::string> Cols;
     for (const IndexKey &K : I.Keys)
@@ -516,7 +502,7 @@ bool Applier::dropIndex(const Op &O) {
     if (keyStillUsed(*T, Cols, "index " + quote(O.Name), O.Range, O.Name))
       return false;
   }
-  S.Indexes.erase(It);
+  S.removeIndex(O.Name);
   return true;
 }
 
@@ -524,7 +510,7 @@ bool Applier::addConstraint(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
   if (!T || !checkConstraint(*T, O.Constraints.front()))
     return false;
-  T->Constraints.push_back(O.Constraints.front());
+  S.addConstraint(*T, O.Constraints.front());
   return true;
 }
 
@@ -546,7 +532,7 @@ bool Applier::dropConstraint(const Op &O) {
                                     "constraint " + quote(C->Name), O.Range,
                                     C->Name))
     return false;
-  T->Constraints.erase(T->Constraints.begin() + (C - T->Constraints.data()));
+  S.removeConstraint(*T, C - T->Constraints.data());
   return true;
 }
 

@@ -38,18 +38,185 @@ std::vector<llvm::StringRef> Table::columnNames() const {
   return Out;
 }
 
-Table *Schema::findTable(llvm::StringRef N) {
-  auto It = Tables.find(N);
-  return It == Tables.end() ? nullptr : &It->second;
+const Table *Schema::findTable(llvm::StringRef N) const {
+  const std::shared_ptr<Table> *T = Tables.find(N);
+  return T ? T->get() : nullptr;
 }
 
-const Table *Schema::findTable(llvm::StringRef N) const {
-  return const_cast<Schema *>(this)->findTable(N);
+Table *Schema::editTable(llvm::StringRef N) {
+  std::shared_ptr<Table> *T = Tables.edit(N);
+  if (!T)
+    return nullptr;
+  if (T->use_count() > 1)
+    *T = std::make_shared<Table>(**T);
+  return T->get();
+}
+
+bool Schema::addTable(Table T) {
+  if (findTable(T.Name))
+    return false;
+  std::vector<Constraint> Cs = std::move(T.Constraints);
+  T.Constraints.clear();
+  std::string Name = T.Name;
+  Tables.insert(Name, std::make_shared<Table>(std::move(T)));
+  Table &Placed = *editTable(Name);
+  for (Constraint &C : Cs)
+    addConstraint(Placed, std::move(C));
+  return true;
+}
+
+void Schema::addTo(CowMap<std::vector<std::string>> &M, llvm::StringRef K,
+                   llvm::StringRef V) {
+  if (std::vector<std::string> *L = M.edit(K))
+    L->push_back(V.str());
+  else
+    M.insert(K, {V.str()});
+}
+
+void Schema::removeFrom(CowMap<std::vector<std::string>> &M, llvm::StringRef K,
+                        llvm::StringRef V) {
+  std::vector<std::string> *L = M.edit(K);
+  if (!L)
+    return;
+  auto It = std::find(L->begin(), L->end(), V);
+  if (It != L->end())
+    L->erase(It);
+  if (L->empty())
+    M.erase(K);
+}
+
+void Schema::removeTable(llvm::StringRef N) {
+  const Table *T = findTable(N);
+  if (!T)
+    return;
+  for (const Constraint &C : T->Constraints)
+    unregisterConstraint(*T, C);
+  for (const Index *I : indexesOn(N))
+    Indexes.erase(std::string(I->Name));
+  IndexesByTable.erase(N);
+  Tables.erase(N);
+}
+
+void Schema::renameTable(llvm::StringRef From, llvm::StringRef To) {
+  std::shared_ptr<Table> T = *Tables.find(From);
+  Tables.erase(From);
+  T = std::make_shared<Table>(*T);
+  T->Name = To.str();
+  for (const Constraint &C : T->Constraints) {
+    if (C.hasIndex())
+      *KeyIndexes.edit(C.Name) = To.str();
+    if (C.Kind == ConstraintKind::ForeignKey) {
+      removeFrom(ReferencedBy, C.RefTable, From);
+      addTo(ReferencedBy, C.RefTable == From ? To : llvm::StringRef(C.RefTable),
+            To);
+    }
+  }
+  Tables.insert(To, T);
+  // Keys of other tables that point here now point to the new name.
+  if (const std::vector<std::string> *L = ReferencedBy.find(From)) {
+    std::vector<std::string> Moved = *L;
+    ReferencedBy.erase(From);
+    for (const std::string &R : Moved)
+      addTo(ReferencedBy, To, R == From ? To.str() : R);
+  }
+  if (const std::vector<std::string> *L = IndexesByTable.find(From)) {
+    std::vector<std::string> Moved = *L;
+    IndexesByTable.erase(From);
+    IndexesByTable.insert(To, Moved);
+  }
+  std::vector<std::string> Referencing;
+  for (auto [Other, FK] : referencesTo(From))
+    Referencing.push_back(Other->Name);
+  for (const std::string &Name : Referencing)
+    for (Constraint &C : editTable(Name)->Constraints)
+      if (C.Kind == ConstraintKind::ForeignKey && C.RefTable == From)
+        C.RefTable = To.str();
+  std::vector<std::string> Idx;
+  for (const Index *I : indexesOn(To))
+    Idx.push_back(I->Name);
+  for (const std::string &Name : Idx)
+    editIndex(Name)->Table = To.str();
+}
+
+std::vector<const Table *> Schema::tables() const {
+  std::vector<const Table *> Out;
+  for (auto [Name, T] : Tables.sorted())
+    Out.push_back(T->get());
+  return Out;
+}
+
+std::vector<llvm::StringRef> Schema::tableNames() const {
+  std::vector<llvm::StringRef> Out;
+  Tables.forEach([&](const std::string &N, const auto &) { Out.push_back(N); });
+  std::sort(Out.begin(), Out.end());
+  return Out;
 }
 
 const Index *Schema::findIndex(llvm::StringRef N) const {
-  auto It = Indexes.find(N);
-  return It == Indexes.end() ? nullptr : &It->second;
+  return Indexes.find(N);
+}
+
+Index *Schema::editIndex(llvm::StringRef N) { return Indexes.edit(N); }
+
+bool Schema::addIndex(Index I) {
+  std::string Name = I.Name, Table = I.Table;
+  if (!Indexes.insert(Name, std::move(I)))
+    return false;
+  addTo(IndexesByTable, Table, Name);
+  return true;
+}
+
+void Schema::removeIndex(llvm::StringRef N) {
+  if (const Index *I = findIndex(N))
+    removeFrom(IndexesByTable, std::string(I->Table), N);
+  Indexes.erase(N);
+}
+
+std::vector<const Index *> Schema::indexes() const {
+  std::vector<const Index *> Out;
+  for (auto [Name, I] : Indexes.sorted())
+    Out.push_back(I);
+  return Out;
+}
+
+std::vector<const Index *> Schema::indexesOn(llvm::StringRef Table) const {
+  std::vector<const Index *> Out;
+  if (const std::vector<std::string> *Names = IndexesByTable.find(Table))
+    for (const std::string &N : *Names)
+      Out.push_back(findIndex(N));
+  std::sort(Out.begin(), Out.end(),
+            [](const Index *A, const Index *B) { return A->Name < B->Name; });
+  return Out;
+}
+
+void Schema::registerConstraint(const Table &T, const Constraint &C) {
+  if (C.Kind == ConstraintKind::ForeignKey)
+    addTo(ReferencedBy, C.RefTable, T.Name);
+  if (unsigned *N = ConstraintNames.edit(C.Name))
+    ++*N;
+  else
+    ConstraintNames.insert(C.Name, 1);
+  if (C.hasIndex())
+    KeyIndexes.insert(C.Name, T.Name);
+}
+
+void Schema::unregisterConstraint(const Table &T, const Constraint &C) {
+  if (C.Kind == ConstraintKind::ForeignKey)
+    removeFrom(ReferencedBy, C.RefTable, T.Name);
+  if (unsigned *N = ConstraintNames.edit(C.Name); N && --*N == 0)
+    ConstraintNames.erase(C.Name);
+  if (C.hasIndex())
+    KeyIndexes.erase(C.Name);
+}
+
+void Schema::addConstraint(Table &T, Constraint C) {
+  registerConstraint(T, C);
+  T.Constraints.push_back(std::move(C));
+}
+
+void Schema::removeConstraint(Table &T, size_t I) {
+  unregisterConstraint(T, T.Constraints[I]);
+  T.Constraints.erase(T.Constraints.begin() + I);
 }
 
 std::optional<std::string> Schema::relationUsing(llvm::StringRef N) const {
@@ -57,28 +224,32 @@ std::optional<std::string> Schema::relationUsing(llvm::StringRef N) const {
     return "table " + quote(N);
   if (const Index *I = findIndex(N))
     return "index " + quote(N) + " on " + quote(I->Table);
-  for (const auto &[Name, T] : Tables)
-    for (const Constraint &C : T.Constraints)
-      if (C.hasIndex() && C.Name == N)
-        return "the index of constraint " + quote(N) + " on " + quote(Name);
+  if (const std::string *T = KeyIndexes.find(N))
+    return "the index of constraint " + quote(N) + " on " + quote(*T);
   return std::nullopt;
 }
 
 bool Schema::constraintNameUsed(llvm::StringRef N) const {
-  for (const auto &[Name, T] : Tables)
-    for (const Constraint &C : T.Constraints)
-      if (C.Name == N)
-        return true;
-  return false;
+  return ConstraintNames.find(N) != nullptr;
 }
 
 std::vector<std::pair<const Table *, const Constraint *>>
 Schema::referencesTo(llvm::StringRef Target) const {
   std::vector<std::pair<const Table *, const Constraint *>> Out;
-  for (const auto &[Name, T] : Tables)
-    for (const Constraint &C : T.Constraints)
-      if (C.Kind == ConstraintKind::ForeignKey && C.RefTable == Target)
-        Out.push_back({&T, &C});
+  const std::vector<std::string> *From = ReferencedBy.find(Target);
+  if (!From)
+    return Out;
+  std::vector<std::string> Names = *From;
+  std::sort(Names.begin(), Names.end());
+  Names.erase(std::unique(Names.begin(), Names.end()), Names.end());
+  for (const std::string &N : Names)
+    if (const Table *T = findTable(N))
+      for (const Constraint &C : T->Constraints)
+        if (C.Kind == ConstraintKind::ForeignKey && C.RefTable == Target)
+          Out.push_back({T, &C});
+  std::sort(Out.begin(), Out.end(), [](const auto &A, const auto &B) {
+    return A.first->Name < B.first->Name;
+  });
   return Out;
 }
 

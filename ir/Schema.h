@@ -6,10 +6,13 @@
 // PostgreSQL's one relation namespace). Objects are plain values, so a
 // snapshot is a copy, and they are the payload of the IR operations too.
 //
+// Snapshots are cheap: tables and indexes live in copy-on-write maps.
+//
 //===----------------------------------------------------------------------===//
 #ifndef MIGC_IR_SCHEMA_H
 #define MIGC_IR_SCHEMA_H
 
+#include "ir/CowMap.h"
 #include "ir/Expr.h"
 
 #include <map>
@@ -79,27 +82,69 @@ struct Table {
 
 class Schema {
 public:
-  /// Tables and indexes by name, so printing is ordered and deterministic.
-  std::map<std::string, Table, std::less<>> Tables;
-  std::map<std::string, Index, std::less<>> Indexes;
   /// Set by an opaque `sql` operation: from there on migc cannot know the
   /// schema for sure.
   std::optional<llvm::SMRange> OpaqueSince;
 
-  Table *findTable(llvm::StringRef N);
   const Table *findTable(llvm::StringRef N) const;
+  /// The table, writable; copies it first if a snapshot shares it. Pointers
+  /// from findTable may be stale after this.
+  Table *editTable(llvm::StringRef N);
+  /// Adds T with its constraints; false if the name is taken.
+  bool addTable(Table T);
+  /// Removes a table with its indexes and constraints.
+  void removeTable(llvm::StringRef N);
+  /// Renames a table; indexes and foreign keys follow it.
+  void renameTable(llvm::StringRef From, llvm::StringRef To);
+  /// Every table, sorted by name.
+  std::vector<const Table *> tables() const;
+  std::vector<llvm::StringRef> tableNames() const;
+  size_t tableCount() const { return Tables.size(); }
+
   const Index *findIndex(llvm::StringRef N) const;
+  Index *editIndex(llvm::StringRef N);
+  bool addIndex(Index I);
+  void removeIndex(llvm::StringRef N);
+  /// Every index, or those of one table, sorted by name.
+  std::vector<const Index *> indexes() const;
+  std::vector<const Index *> indexesOn(llvm::StringRef Table) const;
+
+  /// Adds or removes a constraint of T (a table from editTable), keeping the
+  /// name spaces up to date.
+  void addConstraint(Table &T, Constraint C);
+  void removeConstraint(Table &T, size_t Index);
 
   /// What holds a name in the relation namespace (table, index, or the index
   /// of a primary key / unique constraint), described for a message.
   std::optional<std::string> relationUsing(llvm::StringRef N) const;
-  /// Every constraint name in the schema (PostgreSQL avoids all of them when
-  /// it chooses a name).
+  /// Whether any table has a constraint of that name (PostgreSQL avoids all
+  /// of them when it chooses a name).
   bool constraintNameUsed(llvm::StringRef N) const;
 
-  /// Foreign keys in other tables (or this one) that reference Table.
+  /// Foreign keys (in any table, this one too) that reference Table, sorted
+  /// by table.
   std::vector<std::pair<const Table *, const Constraint *>>
   referencesTo(llvm::StringRef Table) const;
+
+private:
+  void registerConstraint(const Table &T, const Constraint &C);
+  void unregisterConstraint(const Table &T, const Constraint &C);
+
+  CowMap<std::shared_ptr<Table>> Tables;
+  CowMap<Index> Indexes;
+  /// Primary key and unique constraint names (their indexes) -> table.
+  CowMap<std::string> KeyIndexes;
+  /// Constraint name -> how many constraints carry it.
+  CowMap<unsigned> ConstraintNames;
+  /// Table -> the tables whose foreign keys reference it (once per key).
+  CowMap<std::vector<std::string>> ReferencedBy;
+  /// Table -> the names of its indexes.
+  CowMap<std::vector<std::string>> IndexesByTable;
+
+  static void addTo(CowMap<std::vector<std::string>> &M, llvm::StringRef K,
+                    llvm::StringRef V);
+  static void removeFrom(CowMap<std::vector<std::string>> &M,
+                         llvm::StringRef K, llvm::StringRef V);
 };
 
 /// One operation of the IR: an ast::Op with types resolved, expressions

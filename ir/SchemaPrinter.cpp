@@ -86,18 +86,12 @@ std::string constraintBody(const Constraint &C, bool Sql) {
   return "";
 }
 
-std::vector<const Index *> indexesOf(const Schema &S, llvm::StringRef Table) {
-  std::vector<const Index *> Out;
-  for (const auto &[Name, I] : S.Indexes)
-    if (I.Table == Table)
-      Out.push_back(&I);
-  return Out;
-}
-
 } // namespace
 
 void printSchemaText(const Schema &S, llvm::raw_ostream &OS) {
-  for (const auto &[Name, T] : S.Tables) {
+  for (const Table *TP : S.tables()) {
+    const Table &T = *TP;
+    const std::string &Name = T.Name;
     OS << "table " << Name << "\n";
     for (const Column &C : T.Columns) {
       OS << "  column " << C.Name << " " << C.Ty.str();
@@ -112,7 +106,7 @@ void printSchemaText(const Schema &S, llvm::raw_ostream &OS) {
     for (const Constraint &C : T.Constraints)
       OS << "  constraint " << C.Name << " " << constraintBody(C, false)
          << (C.NotValid ? " not valid" : "") << "\n";
-    for (const Index *I : indexesOf(S, Name)) {
+    for (const Index *I : S.indexesOn(Name)) {
       OS << "  " << (I->Unique ? "unique index " : "index ") << I->Name
          << " (" << keyList(I->Keys, false) << ")";
       if (I->Where)
@@ -124,7 +118,9 @@ void printSchemaText(const Schema &S, llvm::raw_ostream &OS) {
 
 llvm::json::Value schemaToJson(const Schema &S) {
   llvm::json::Array Tables;
-  for (const auto &[Name, T] : S.Tables) {
+  for (const Table *TP : S.tables()) {
+    const Table &T = *TP;
+    const std::string &Name = T.Name;
     llvm::json::Array Columns, Constraints, Indexes;
     for (const Column &C : T.Columns)
       Columns.push_back(llvm::json::Object{
@@ -150,7 +146,7 @@ llvm::json::Value schemaToJson(const Schema &S) {
       }
       Constraints.push_back(std::move(O));
     }
-    for (const Index *I : indexesOf(S, Name)) {
+    for (const Index *I : S.indexesOn(Name)) {
       llvm::json::Array Cols, Desc;
       for (const IndexKey &K : I->Keys) {
         Cols.push_back(K.Column);
@@ -175,7 +171,9 @@ llvm::json::Value schemaToJson(const Schema &S) {
 void printSchemaSql(const Schema &S, llvm::raw_ostream &OS) {
   // Foreign keys come last, so tables can reference each other in any order.
   std::vector<std::pair<const Table *, const Constraint *>> ForeignKeys;
-  for (const auto &[Name, T] : S.Tables) {
+  for (const Table *TP : S.tables()) {
+    const Table &T = *TP;
+    const std::string &Name = T.Name;
     OS << "CREATE TABLE " << quoteIdent(Name) << " (";
     bool First = true;
     for (const Column &C : T.Columns) {
@@ -199,7 +197,7 @@ void printSchemaSql(const Schema &S, llvm::raw_ostream &OS) {
       First = false;
     }
     OS << "\n);\n";
-    for (const Index *I : indexesOf(S, Name)) {
+    for (const Index *I : S.indexesOn(Name)) {
       OS << "CREATE " << (I->Unique ? "UNIQUE " : "") << "INDEX "
          << quoteIdent(I->Name) << " ON " << quoteIdent(Name) << " ("
          << keyList(I->Keys, true) << ")";

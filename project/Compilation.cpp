@@ -8,11 +8,20 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace migc {
 
+namespace {
+double secondsSince(std::chrono::steady_clock::time_point Start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+      .count();
+}
+} // namespace
+
 void Compilation::load(const Project &P, DiagnosticEngine &Diags) {
+  auto Start = std::chrono::steady_clock::now();
   std::vector<unsigned> Shown;
   for (const std::string &Path : P.Files) {
     auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
@@ -29,6 +38,7 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags) {
       Shown.push_back(Id);
   }
   Diags.restrictToBuffers(Shown);
+  LoadSeconds = secondsSince(Start);
 }
 
 namespace {
@@ -57,6 +67,7 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
 } // namespace
 
 bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
+  auto Start = std::chrono::steady_clock::now();
   for (ParseOutput &P : parseAll(SM, Opts.Jobs)) {
     Diags.report(std::move(P.Diags));
     for (Suppression &S : P.Suppressions)
@@ -70,9 +81,13 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
       Migrations.push_back(ir::lowerHeader(M));
     }
 
+  ParseSeconds = secondsSince(Start);
+  Start = std::chrono::steady_clock::now();
   DiagList Found;
   Order = ir::orderMigrations(Migrations, Found);
   Diags.report(std::move(Found));
+  OrderSeconds = secondsSince(Start);
+  Start = std::chrono::steady_clock::now();
 
   std::vector<bool> Selected(Migrations.size(), true);
   if (Opts.At) {
@@ -96,6 +111,7 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
     }
     Diags.report(std::move(Found));
   }
+  ReplaySeconds = secondsSince(Start);
   return true;
 }
 

@@ -34,8 +34,11 @@ public:
   ir::Schema Final;
   /// Set when a file could not be read (exit status 2).
   bool InputError = false;
-  /// Statistics: files that needed full LL prediction after SLL.
+  /// Statistics (`--stats`): files that needed full LL prediction after
+  /// SLL, and seconds spent in each stage.
   unsigned FullLLFiles = 0;
+  double LoadSeconds = 0, ParseSeconds = 0, OrderSeconds = 0,
+         ReplaySeconds = 0;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   void load(const Project &P, DiagnosticEngine &Diags);

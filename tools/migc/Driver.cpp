@@ -2,6 +2,7 @@
 
 #include "tools/migc/Driver.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -32,6 +33,9 @@ static cl::opt<std::string>
 static cl::opt<bool> Isolated(
     "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::cat(Category),
     cl::desc("Check only the files given, without the rest of their project"));
+static cl::opt<bool> Stats("stats", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+                           cl::cat(Category),
+                           cl::desc("Print the time of each stage to stderr"));
 static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
                               cl::cat(Category), cl::init(0),
                               cl::desc("Threads for parsing (0: one per core)"));
@@ -95,6 +99,12 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
 
 int Session::finish() {
   Engine->finish();
+  if (Stats)
+    llvm::errs() << llvm::format(
+        "migc: %zu files, %zu migrations; load %.3f s, parse %.3f s (%u files "
+        "needed full LL), order %.3f s, replay %.3f s\n",
+        C.Files.size(), C.Migrations.size(), C.LoadSeconds, C.ParseSeconds,
+        C.FullLLFiles, C.OrderSeconds, C.ReplaySeconds);
   if (Verifier)
     return Verifier->succeeded() ? Success : Failure;
   if (C.InputError)
