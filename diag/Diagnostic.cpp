@@ -149,9 +149,14 @@ void DiagnosticEngine::finish() {
   for (const Suppression &S : Suppressions) {
     if (S.Used)
       continue;
-    Diagnostic D(Rule::UnusedSuppression, S.Comment,
-                 "this suppression silences nothing; remove it");
-    report(std::move(D));
+    std::string Msg = "this suppression silences nothing; remove it";
+    for (Rule R : S.Rules)
+      if (ruleDefaultSeverity(R) == Severity::Error) {
+        Msg = "this suppression silences nothing: " + quote(ruleName(R)) +
+              " reports errors, which cannot be suppressed";
+        break;
+      }
+    report(Diagnostic(Rule::UnusedSuppression, S.Comment, Msg));
   }
   if (Dropped && Consumer) {
     // Not a rule of its own: a summary of what the limit held back.

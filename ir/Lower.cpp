@@ -103,11 +103,13 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
   Constraint K;
   K.Kind = C.Kind;
   K.Range = C.Range;
+  K.RefTableRange = C.RefTable.Range;
   K.NotValid = C.NotValid;
   K.OnDelete = C.OnDelete;
   K.OnUpdate = C.OnUpdate;
   if (C.ConstraintName) {
     K.Name = C.ConstraintName->Text;
+    K.NameRange = C.ConstraintName->Range;
     K.NameGiven = true;
     checkName(K.Name, C.ConstraintName->Range);
   }
@@ -124,9 +126,11 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
     K.RefColumns.push_back(N.Text);
   if (!K.RefColumns.empty())
     return K;
-  // `references t` means t's primary key.
-  const Table *Target =
-      K.RefTable == TableName ? SelfReference : S.findTable(K.RefTable);
+  // `references t` means t's primary key. A table being created resolves
+  // its own references once all its constraints are known.
+  if (K.RefTable == TableName && SelfReference)
+    return K;
+  const Table *Target = S.findTable(K.RefTable);
   if (!Target)
     return K;
   if (const Constraint *PK = Target->primaryKey())
@@ -195,6 +199,18 @@ void Lowerer::createTable(const ast::Op &A, Op &O) {
       T.Constraints.push_back(constraint(TC, T.Name, T.Columns, &T));
   for (const ast::TableConstraint &TC : A.Constraints)
     T.Constraints.push_back(constraint(TC, T.Name, T.Columns, &T));
+  const Constraint *PK = T.primaryKey();
+  for (Constraint &K : T.Constraints)
+    if (K.Kind == ConstraintKind::ForeignKey && K.RefTable == T.Name &&
+        K.RefColumns.empty()) {
+      if (PK)
+        K.RefColumns = PK->Columns;
+      else
+        Diags.emplace_back(Rule::FkTargetNotUnique, K.RefTableRange,
+                           "table " + quote(T.Name) +
+                               " has no primary key, so `references " +
+                               T.Name + "` needs the columns it refers to");
+    }
   // Primary key columns are not null, however they were declared.
   for (size_t I = 0; I < T.Constraints.size(); ++I)
     if (T.Constraints[I].Kind == ConstraintKind::PrimaryKey)
@@ -242,7 +258,7 @@ void Lowerer::createIndex(const ast::Op &A, Op &O) {
   I.Range = A.Range;
   std::vector<std::string> Cols;
   for (const ast::IndexColumn &K : A.IndexColumns) {
-    I.Keys.push_back({K.Col.Text, K.Desc});
+    I.Keys.push_back({K.Col.Text, K.Desc, K.Col.Range});
     Cols.push_back(K.Col.Text);
   }
   I.NameGiven = !A.NewName.Text.empty();
@@ -274,8 +290,10 @@ void Lowerer::update(const ast::Op &A, Op &O, const Table &T) {
 }
 
 void Lowerer::insert(const ast::Op &A, Op &O, const Table &T) {
-  for (const ast::Name &N : A.InsertColumns)
+  for (const ast::Name &N : A.InsertColumns) {
     O.InsertColumns.push_back(N.Text);
+    O.InsertColumnRanges.push_back(N.Range);
+  }
   std::vector<const Column *> Targets;
   if (A.InsertColumns.empty()) {
     for (const Column &C : T.Columns)

@@ -118,7 +118,9 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
                        "migration " + quote(Ms[I].Name) +
                            " is defined twice; names must be unique in the "
                            "project")
-        .note(Ms[It->second].NameRange, "the first definition is here");
+        .note(Ms[It->second].NameRange,
+              "the first definition is here; the second is not checked until "
+              "it has a name of its own");
   }
   std::vector<llvm::StringRef> Names;
   for (const auto &E : ByName)
@@ -168,7 +170,9 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
   for (unsigned I = 0; I < Ms.size(); ++I)
     if (Left[I])
       Rest.push_back(I);
-  llvm::sort(Rest, [&](unsigned A, unsigned B) { return Ms[A].Name < Ms[B].Name; });
+  // In the order they were written (file order, then position): most likely
+  // the order their author meant, so replaying them adds few false errors.
+  llvm::sort(Rest);
   O.Order.insert(O.Order.end(), Rest.begin(), Rest.end());
   return O;
 }

@@ -10,7 +10,7 @@ namespace migc::ir {
 struct MigrationOrder {
   /// Indexes into the migrations, in replay order: topological along
   /// `requires`, ties broken by name. Migrations caught in a cycle follow,
-  /// by name, so they are still checked. Duplicates are left out.
+  /// in source order, so they are still checked. Duplicates are left out.
   std::vector<unsigned> Order;
   /// Per migration: the indexes of the migrations it requires (known ones).
   std::vector<std::vector<unsigned>> Requires;

@@ -9,6 +9,15 @@ namespace migc::ir {
 
 namespace {
 
+bool hasTypeError(const Expr &E) {
+  if (E.Ty.isError())
+    return true;
+  for (const ExprPtr &A : E.Args)
+    if (hasTypeError(*A))
+      return true;
+  return false;
+}
+
 std::string qualified(llvm::StringRef T, llvm::StringRef C) {
   return quote(T.str() + "." + C.str());
 }
@@ -43,12 +52,15 @@ private:
   }
 
   bool relationFree(llvm::StringRef Name, llvm::SMRange At, Rule R) {
-    std::optional<std::string> User = S.relationUsing(Name);
+    std::optional<Schema::RelationHolder> User = S.relationUsing(Name);
     if (!User)
       return true;
-    report(R, At,
-           quote(Name) + " is already taken by " + *User +
-               "; tables, indexes and keys share one namespace");
+    Diagnostic &D = report(R, At,
+                           quote(Name) + " is already taken by " + User->What +
+                               "; tables, indexes and keys share one "
+                               "namespace");
+    if (User->Where.isValid())
+      D.note(User->Where, "it was created here");
     return false;
   }
 
@@ -106,7 +118,7 @@ bool isUniqueKey(const Schema &S, const Table &T,
 bool Applier::checkForeignKey(const Table &T, const Constraint &C) {
   const Table *Target = C.RefTable == T.Name ? &T : S.findTable(C.RefTable);
   if (!Target) {
-    table(C.RefTable, C.Range);
+    table(C.RefTable, C.RefTableRange.isValid() ? C.RefTableRange : C.Range);
     return false;
   }
   for (const std::string &Col : C.RefColumns)
@@ -119,10 +131,12 @@ bool Applier::checkForeignKey(const Table &T, const Constraint &C) {
   if (C.RefColumns.empty())
     return false; // no primary key to default to; reported when lowering
   if (C.RefColumns.size() != C.Columns.size()) {
+    auto Count = [](size_t N) {
+      return std::to_string(N) + (N == 1 ? " column" : " columns");
+    };
     report(Rule::FkTypeMismatch, C.Range,
-           "foreign key " + quote(C.Name) + " has " +
-               std::to_string(C.Columns.size()) + " columns but references " +
-               std::to_string(C.RefColumns.size()));
+           "foreign key " + quote(C.Name) + " has " + Count(C.Columns.size()) +
+               " but references " + Count(C.RefColumns.size()));
     return false;
   }
   if (!isUniqueKey(S, *Target, C.RefColumns)) {
@@ -173,7 +187,8 @@ bool Applier::checkConstraint(const Table &T, const Constraint &C) {
       return false;
     }
     if (Other.Name == C.Name) {
-      report(Rule::DuplicateConstraint, C.Range,
+      report(Rule::DuplicateConstraint,
+             C.NameRange.isValid() ? C.NameRange : C.Range,
              "table " + quote(T.Name) + " already has a constraint named " +
                  quote(C.Name))
           .note(Other.Range, "the other constraint is declared here");
@@ -214,11 +229,13 @@ bool Applier::createTable(const Op &O) {
   }
   S.addTable(std::move(T));
   Table &Placed = *S.editTable(New.Name);
-  // Constraints go in one by one, so a foreign key to the table's own
-  // primary key sees it.
-  for (const Constraint &C : New.Constraints)
-    if (checkConstraint(Placed, C))
-      S.addConstraint(Placed, C);
+  // Keys first, then foreign keys: one may reference the table's own key,
+  // wherever it is declared.
+  for (bool ForeignKeys : {false, true})
+    for (const Constraint &C : New.Constraints)
+      if ((C.Kind == ConstraintKind::ForeignKey) == ForeignKeys &&
+          checkConstraint(Placed, C))
+        S.addConstraint(Placed, C);
   return true;
 }
 
@@ -280,6 +297,14 @@ const Constraint *Applier::constraintUsing(const Table &T,
 bool Applier::columnStillUsed(const Table &T, llvm::StringRef Col,
                               llvm::SMRange At) {
   std::string What = "cannot drop column " + qualified(T.Name, Col) + ": ";
+  for (auto [From, FK] : S.referencesTo(T.Name))
+    if (llvm::is_contained(FK->RefColumns, Col)) {
+      report(Rule::DropStillUsed, At,
+             What + "foreign key " + quote(FK->Name) + " on " +
+                 quote(From->Name) + " still references it")
+          .note(FK->Range, "drop the foreign key first");
+      return true;
+    }
   for (const Index *I : S.indexesOn(T.Name)) {
     bool Uses = I->Where && usesColumn(*I->Where, Col);
     for (const IndexKey &K : I->Keys)
@@ -297,14 +322,6 @@ bool Applier::columnStillUsed(const Table &T, llvm::StringRef Col,
         .note(C->Range, "drop the constraint first");
     return true;
   }
-  for (auto [From, FK] : S.referencesTo(T.Name))
-    if (llvm::is_contained(FK->RefColumns, Col)) {
-      report(Rule::DropStillUsed, At,
-             What + "foreign key " + quote(FK->Name) + " on " +
-                 quote(From->Name) + " still references it")
-          .note(FK->Range, "drop the foreign key first");
-      return true;
-    }
   return false;
 }
 
@@ -375,7 +392,7 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
            "after this change foreign key " + quote(FK.Name) + " would join " +
                qualified(T.Name, C.Name) + " (" + To.str() + ") to " +
                qualified(Other.Name, OtherCol) + " (" + OC->Ty.str() + ")")
-        .note(FK.Range, "change both columns together, or drop the key");
+        .note(FK.Range, "drop this key, change both columns, then add it again");
     return true;
   };
   for (const Constraint &K : T.Constraints)
@@ -401,7 +418,8 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
   Type Old = C.Ty;
   C.Ty = To;
   for (Constraint &K : T.Constraints) {
-    if (!K.Check || !usesColumn(*K.Check, C.Name))
+    // A check that never type-checked was reported where it was declared.
+    if (!K.Check || hasTypeError(*K.Check) || !usesColumn(*K.Check, C.Name))
       continue;
     DiagList Inner;
     ExprPtr Re = retype(*K.Check, {T.Name, T.Columns, true, "a check"}, Inner);
@@ -448,7 +466,7 @@ bool Applier::createIndex(const Op &O) {
   if (!T)
     return false;
   for (const IndexKey &K : O.NewIndex.Keys)
-    if (!column(*T, K.Column, O.Range))
+    if (!column(*T, K.Column, K.Range.isValid() ? K.Range : O.Range))
       return false;
   if (!relationFree(O.NewIndex.Name,
                     O.NameRange.isValid() ? O.NameRange : O.Range,
@@ -479,11 +497,13 @@ bool Applier::keyStillUsed(const Table &T, const std::vector<std::string> &Cols,
 bool Applier::dropIndex(const Op &O) {
   const Index *Found = S.findIndex(O.Name);
   if (!Found) {
-    std::optional<std::string> User = S.relationUsing(O.Name);
-    if (User) {
+    if (std::optional<Schema::RelationHolder> User = S.relationUsing(O.Name)) {
       report(Rule::UnknownIndex, O.NameRange,
-             quote(O.Name) + " is not an index you can drop: it is " + *User +
-                 "; drop the constraint instead");
+             quote(O.Name) + " is not an index you can drop: it is " +
+                 User->What +
+                 (User->IsTable ? "; use `drop table`"
+                                : "; drop the constraint instead"))
+          .note(User->Where, "it was created here");
       return false;
     }
     std::vector<llvm::StringRef> Names;
@@ -520,6 +540,13 @@ bool Applier::dropConstraint(const Op &O) {
     return false;
   Constraint *C = T->findConstraint(O.Name);
   if (!C) {
+    if (const Index *I = S.findIndex(O.Name); I && I->Table == T->Name) {
+      report(Rule::UnknownConstraint, O.NameRange,
+             quote(O.Name) + " is an index of " + quote(T->Name) +
+                 ", not a constraint; use `drop index " + O.Name + ";`")
+          .note(I->Range, "the index is created here");
+      return false;
+    }
     std::vector<llvm::StringRef> Names;
     for (const Constraint &K : T->Constraints)
       Names.push_back(K.Name);
@@ -553,10 +580,13 @@ bool Applier::data(const Op &O) {
       Ok = false;
     }
   }
-  for (const std::string &Col : O.InsertColumns) {
-    Ok &= column(*T, Col, O.Range) != nullptr;
+  for (size_t I = 0; I < O.InsertColumns.size(); ++I) {
+    const std::string &Col = O.InsertColumns[I];
+    llvm::SMRange At = I < O.InsertColumnRanges.size()
+                           ? O.InsertColumnRanges[I] : O.Range;
+    Ok &= column(*T, Col, At) != nullptr;
     if (!Seen.insert(Col).second) {
-      report(Rule::DuplicateColumn, O.Range,
+      report(Rule::DuplicateColumn, At,
              "column " + quote(Col) + " is listed twice in one insert");
       Ok = false;
     }

@@ -98,44 +98,44 @@ void Schema::removeTable(llvm::StringRef N) {
 }
 
 void Schema::renameTable(llvm::StringRef From, llvm::StringRef To) {
-  std::shared_ptr<Table> T = *Tables.find(From);
+  // Who references the table, read before anything moves.
+  std::vector<std::string> Referencing;
+  if (const std::vector<std::string> *L = ReferencedBy.find(From))
+    Referencing = *L;
+  std::vector<std::string> IndexNames;
+  if (const std::vector<std::string> *L = IndexesByTable.find(From))
+    IndexNames = *L;
+
+  auto T = std::make_shared<Table>(**Tables.find(From));
   Tables.erase(From);
-  T = std::make_shared<Table>(*T);
   T->Name = To.str();
-  for (const Constraint &C : T->Constraints) {
+  for (Constraint &C : T->Constraints) {
     if (C.hasIndex())
       *KeyIndexes.edit(C.Name) = To.str();
-    if (C.Kind == ConstraintKind::ForeignKey) {
-      removeFrom(ReferencedBy, C.RefTable, From);
-      addTo(ReferencedBy, C.RefTable == From ? To : llvm::StringRef(C.RefTable),
-            To);
-    }
+    if (C.Kind != ConstraintKind::ForeignKey)
+      continue;
+    removeFrom(ReferencedBy, C.RefTable, From);
+    if (C.RefTable == From)
+      C.RefTable = To.str();
+    addTo(ReferencedBy, C.RefTable, To);
   }
   Tables.insert(To, T);
-  // Keys of other tables that point here now point to the new name.
-  if (const std::vector<std::string> *L = ReferencedBy.find(From)) {
-    std::vector<std::string> Moved = *L;
-    ReferencedBy.erase(From);
-    for (const std::string &R : Moved)
-      addTo(ReferencedBy, To, R == From ? To.str() : R);
-  }
-  if (const std::vector<std::string> *L = IndexesByTable.find(From)) {
-    std::vector<std::string> Moved = *L;
-    IndexesByTable.erase(From);
-    IndexesByTable.insert(To, Moved);
-  }
-  std::vector<std::string> Referencing;
-  for (auto [Other, FK] : referencesTo(From))
-    Referencing.push_back(Other->Name);
-  for (const std::string &Name : Referencing)
-    for (Constraint &C : editTable(Name)->Constraints)
+
+  // Foreign keys of other tables follow the new name.
+  ReferencedBy.erase(From);
+  for (const std::string &R : Referencing) {
+    if (R == From)
+      continue; // the table itself, done above
+    addTo(ReferencedBy, To, R);
+    for (Constraint &C : editTable(R)->Constraints)
       if (C.Kind == ConstraintKind::ForeignKey && C.RefTable == From)
         C.RefTable = To.str();
-  std::vector<std::string> Idx;
-  for (const Index *I : indexesOn(To))
-    Idx.push_back(I->Name);
-  for (const std::string &Name : Idx)
+  }
+  IndexesByTable.erase(From);
+  for (const std::string &Name : IndexNames) {
     editIndex(Name)->Table = To.str();
+    addTo(IndexesByTable, To, Name);
+  }
 }
 
 std::vector<const Table *> Schema::tables() const {
@@ -219,13 +219,23 @@ void Schema::removeConstraint(Table &T, size_t I) {
   T.Constraints.erase(T.Constraints.begin() + I);
 }
 
-std::optional<std::string> Schema::relationUsing(llvm::StringRef N) const {
-  if (findTable(N))
-    return "table " + quote(N);
+std::optional<Schema::RelationHolder>
+Schema::relationUsing(llvm::StringRef N) const {
+  if (const Table *T = findTable(N))
+    return RelationHolder{"table " + quote(N), T->Range, true, false};
   if (const Index *I = findIndex(N))
-    return "index " + quote(N) + " on " + quote(I->Table);
-  if (const std::string *T = KeyIndexes.find(N))
-    return "the index of constraint " + quote(N) + " on " + quote(*T);
+    return RelationHolder{"index " + quote(N) + " on " + quote(I->Table),
+                          I->Range, false, false};
+  if (const std::string *T = KeyIndexes.find(N)) {
+    llvm::SMRange Where;
+    if (const Table *Owner = findTable(*T))
+      for (const Constraint &C : Owner->Constraints)
+        if (C.Name == N)
+          Where = C.Range;
+    return RelationHolder{"the index of constraint " + quote(N) + " on " +
+                              quote(*T),
+                          Where, false, true};
+  }
   return std::nullopt;
 }
 

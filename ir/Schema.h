@@ -45,7 +45,7 @@ struct Constraint {
   bool NotValid = false;
   /// True when the name was written, false when migc chose PostgreSQL's.
   bool NameGiven = false;
-  llvm::SMRange Range;
+  llvm::SMRange Range, NameRange, RefTableRange;
 
   bool hasIndex() const {
     return Kind == ConstraintKind::PrimaryKey || Kind == ConstraintKind::Unique;
@@ -55,6 +55,7 @@ struct Constraint {
 struct IndexKey {
   std::string Column;
   bool Desc = false;
+  llvm::SMRange Range;
 };
 
 struct Index {
@@ -114,9 +115,14 @@ public:
   void addConstraint(Table &T, Constraint C);
   void removeConstraint(Table &T, size_t Index);
 
-  /// What holds a name in the relation namespace (table, index, or the index
-  /// of a primary key / unique constraint), described for a message.
-  std::optional<std::string> relationUsing(llvm::StringRef N) const;
+  /// What holds a name in the relation namespace (a table, an index, or the
+  /// index of a primary key / unique constraint), for a message and a note.
+  struct RelationHolder {
+    std::string What; // "table `users`", "index `users_idx` on `users`"
+    llvm::SMRange Where;
+    bool IsTable = false, IsKey = false;
+  };
+  std::optional<RelationHolder> relationUsing(llvm::StringRef N) const;
   /// Whether any table has a constraint of that name (PostgreSQL avoids all
   /// of them when it chooses a name).
   bool constraintNameUsed(llvm::StringRef N) const;
@@ -165,6 +171,7 @@ struct Op {
   std::vector<std::pair<std::string, ExprPtr>> Assignments; // update
   std::vector<llvm::SMRange> AssignmentRanges;
   std::vector<std::string> InsertColumns; // insert (all columns if empty)
+  std::vector<llvm::SMRange> InsertColumnRanges;
   std::vector<std::vector<ExprPtr>> Rows;
   std::string Sql;
   std::optional<std::string> SqlDown;

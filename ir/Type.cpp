@@ -94,8 +94,8 @@ TypeOrError typeFromSpelling(llvm::StringRef Keyword,
       .Cases("int", "integer", K::Int)
       .Case("bigint", K::BigInt)
       .Cases("decimal", "numeric", K::Decimal)
-      .Cases("real", "float", K::Real)
-      .Case("double", K::Double)
+      .Case("real", K::Real)
+      .Cases("double", "float", K::Double) // PostgreSQL: float = float8
       .Cases("bool", "boolean", K::Bool)
       .Case("text", K::Text)
       .Case("varchar", K::Varchar)

@@ -6,11 +6,16 @@ namespace migc::ir {
 
 std::string didYouMean(llvm::StringRef Name,
                        llvm::ArrayRef<llvm::StringRef> Candidates) {
+  // A name that differs only in case is almost surely the one meant.
+  for (llvm::StringRef C : Candidates)
+    if (C != Name && C.equals_insensitive(Name))
+      return "; did you mean " + quote(C) + "?";
   // Clang's threshold: about a third of the name may differ.
   unsigned Best = (unsigned(Name.size()) + 2) / 3 + 1;
   llvm::StringRef Choice;
+  std::string Lower = Name.lower();
   for (llvm::StringRef C : Candidates) {
-    unsigned D = Name.edit_distance(C, true, Best);
+    unsigned D = llvm::StringRef(Lower).edit_distance(C.lower(), true, Best);
     if (D < Best) {
       Best = D;
       Choice = C;
