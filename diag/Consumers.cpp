@@ -67,7 +67,25 @@ private:
       OS << "migc: " << severityName(S) << ": " << Msg << "\n";
       return;
     }
-    makeMessage(SM, R, S, Msg).print(nullptr, OS, Colors);
+    llvm::SMDiagnostic D = makeMessage(SM, R, S, Msg);
+    std::string Text;
+    llvm::raw_string_ostream Out(Text);
+    if (Colors)
+      Out.enable_colors(true);
+    D.print(nullptr, Out, Colors);
+    // A long line is shown as a window around the column; the header must
+    // still give the column in the file.
+    unsigned Real = presumedLoc(SM, R.Start).Column;
+    std::string Shown = ":" + std::to_string(D.getLineNo()) + ":" +
+                        std::to_string(D.getColumnNo() + 1) + ":";
+    if (unsigned(D.getColumnNo() + 1) != Real) {
+      size_t At = Text.find(Shown);
+      if (At != std::string::npos)
+        Text.replace(At, Shown.size(),
+                     ":" + std::to_string(D.getLineNo()) + ":" +
+                         std::to_string(Real) + ":");
+    }
+    OS << Text;
   }
 
   const llvm::SourceMgr &SM;
@@ -76,6 +94,10 @@ private:
 };
 
 llvm::json::Object locationJson(const llvm::SourceMgr &SM, llvm::SMRange R) {
+  if (!R.Start.isValid())
+    return llvm::json::Object{{"file", nullptr}, {"line", nullptr},
+                              {"column", nullptr}, {"endLine", nullptr},
+                              {"endColumn", nullptr}};
   PresumedLoc B = presumedLoc(SM, R.Start);
   PresumedLoc E = presumedLoc(SM, R.End.isValid() ? R.End : R.Start);
   return llvm::json::Object{{"file", B.File.str()},   {"line", B.Line},
@@ -134,6 +156,8 @@ public:
   void handle(const Diagnostic &D) override {
     llvm::json::Array Related;
     for (const DiagNote &N : D.Notes) {
+      if (!N.Range.Start.isValid())
+        continue;
       llvm::json::Object L = sarifLocation(SM, N.Range);
       L["message"] = llvm::json::Object{{"text", N.Message}};
       Related.push_back(std::move(L));
@@ -141,8 +165,10 @@ public:
     llvm::json::Object R{
         {"ruleId", ruleName(D.TheRule).str()},
         {"level", severityName(D.Sev).str()},
-        {"message", llvm::json::Object{{"text", D.Message}}},
-        {"locations", llvm::json::Array{sarifLocation(SM, D.Range)}}};
+        {"message", llvm::json::Object{{"text", D.Message}}}};
+    // SARIF lines start at 1: a diagnostic without a place has no location.
+    if (D.Range.Start.isValid())
+      R["locations"] = llvm::json::Array{sarifLocation(SM, D.Range)};
     if (!Related.empty())
       R["relatedLocations"] = std::move(Related);
     Results.push_back(std::move(R));

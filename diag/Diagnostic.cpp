@@ -54,36 +54,55 @@ std::string quote(llvm::StringRef Name) {
 }
 
 std::optional<std::string> DiagnosticOptions::applyFlag(llvm::StringRef Flag) {
-  if (Flag == "error") {
-    AllWarningsAreErrors = true;
+  if (Flag == "error" || Flag == "no-error") {
+    AllWarningsAreErrors = Flag == "error";
     return std::nullopt;
   }
-  bool Disable = Flag.consume_front("no-");
-  bool MakeError = !Disable && Flag.consume_front("error=");
+  FlagAction A = FlagAction::Enable;
+  if (Flag.consume_front("no-error="))
+    A = FlagAction::NoError;
+  else if (Flag.consume_front("error="))
+    A = FlagAction::MakeError;
+  else if (Flag.consume_front("no-"))
+    A = FlagAction::Disable;
   std::optional<Rule> R = ruleByName(Flag);
   if (!R)
     return "unknown rule " + quote(Flag) + " in a -W flag";
-  if (Disable && ruleDefaultSeverity(*R) == Severity::Error)
+  if (A == FlagAction::Disable && ruleDefaultSeverity(*R) == Severity::Error)
     return "rule " + quote(Flag) + " reports errors and cannot be disabled";
-  if (MakeError) {
-    ErrorRules.insert(unsigned(*R));
-    return std::nullopt;
-  }
-  Severity S = Disable ? Severity::Ignored
-               : ruleDefaultSeverity(*R) == Severity::Ignored
-                   ? Severity::Warning
-                   : ruleDefaultSeverity(*R);
-  Overrides.push_back({*R, S});
+  Actions.push_back({*R, A});
   return std::nullopt;
 }
 
 Severity DiagnosticOptions::severityOf(Rule R) const {
+  // Flags apply in order, as clang's do: the last word on a rule wins.
   Severity S = ruleDefaultSeverity(R);
-  for (const auto &[Rl, Sev] : Overrides)
-    if (Rl == R)
-      S = Sev;
+  bool MakeError = false, NoError = false;
+  for (const auto &[Rl, A] : Actions) {
+    if (Rl != R)
+      continue;
+    switch (A) {
+    case FlagAction::Enable:
+      if (S == Severity::Ignored)
+        S = Severity::Warning;
+      break;
+    case FlagAction::Disable:
+      S = Severity::Ignored;
+      break;
+    case FlagAction::MakeError:
+      if (S == Severity::Ignored)
+        S = Severity::Warning;
+      MakeError = true;
+      NoError = false;
+      break;
+    case FlagAction::NoError:
+      NoError = true;
+      MakeError = false;
+      break;
+    }
+  }
   if (S == Severity::Warning &&
-      (AllWarningsAreErrors || ErrorRules.contains(unsigned(R))))
+      (MakeError || (AllWarningsAreErrors && !NoError)))
     S = Severity::Error;
   return S;
 }
@@ -108,20 +127,24 @@ bool DiagnosticEngine::isSuppressed(const Diagnostic &D) {
   // made an error by -Werror stays suppressible.)
   if (ruleDefaultSeverity(D.TheRule) == Severity::Error)
     return false;
+  // The innermost suppression that names the rule is the one that works.
+  Suppression *Best = nullptr;
   for (Suppression &S : Suppressions) {
-    if (!contains(S.Scope, D.Range.Start))
+    if (!contains(S.Scope, D.Range.Start) ||
+        !llvm::is_contained(S.Rules, D.TheRule))
       continue;
-    for (Rule R : S.Rules)
-      if (R == D.TheRule) {
-        S.Used = true;
-        return true;
-      }
+    if (!Best || S.Scope.End.getPointer() - S.Scope.Start.getPointer() <
+                     Best->Scope.End.getPointer() -
+                         Best->Scope.Start.getPointer())
+      Best = &S;
   }
-  return false;
+  if (Best)
+    Best->Used = true;
+  return Best != nullptr;
 }
 
 bool DiagnosticEngine::isShown(const Diagnostic &D) const {
-  if (ShownBuffers.empty())
+  if (ShownBuffers.empty() || !D.Range.Start.isValid())
     return true;
   unsigned Buf = SM.FindBufferContainingLoc(D.Range.Start);
   return ShownBuffers.contains(Buf);
@@ -147,7 +170,12 @@ void DiagnosticEngine::report(Diagnostic D) {
 
 void DiagnosticEngine::finish() {
   for (const Suppression &S : Suppressions) {
-    if (S.Used)
+    // A rule switched off by a flag cannot fire, so its suppressions are
+    // not wrong, only idle under these flags.
+    bool Disabled = !S.Rules.empty() && llvm::all_of(S.Rules, [&](Rule R) {
+      return Opts.severityOf(R) == Severity::Ignored;
+    });
+    if (S.Used || Disabled)
       continue;
     std::string Msg = "this suppression silences nothing; remove it";
     for (Rule R : S.Rules)

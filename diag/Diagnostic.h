@@ -67,15 +67,16 @@ std::string quote(llvm::StringRef Name);
 /// -W flags as clang spells them, resolved to a severity per rule.
 class DiagnosticOptions {
 public:
-  /// Applies one flag without its leading "-W" ("no-foo", "error",
-  /// "error=foo", "foo"). Returns an error message for a bad flag.
+  /// Applies one flag without its leading "-W" ("foo", "no-foo", "error",
+  /// "no-error", "error=foo", "no-error=foo"), in order. Returns an error
+  /// message for a bad flag.
   std::optional<std::string> applyFlag(llvm::StringRef Flag);
   Severity severityOf(Rule R) const;
   unsigned ErrorLimit = 100;
 
 private:
-  std::vector<std::pair<Rule, Severity>> Overrides;
-  llvm::DenseSet<unsigned> ErrorRules;
+  enum class FlagAction { Enable, Disable, MakeError, NoError };
+  std::vector<std::pair<Rule, FlagAction>> Actions;
   bool AllWarningsAreErrors = false;
 };
 

@@ -80,7 +80,7 @@ ast::TypeName buildType(MigParser::TypeNameContext *C, BuildContext &Ctx) {
     T.Keyword = "double";
     return T;
   }
-  T.Keyword = Ctx.text(C->typeKeyword()->getStart()).lower();
+  T.Keyword = Ctx.text(C->getStart()).lower();
   for (antlr4::tree::TerminalNode *N : C->INTEGER()) {
     long long V = 0;
     if (Ctx.text(N->getSymbol()).getAsInteger(10, V))

@@ -68,8 +68,9 @@ public:
 protected:
   void reportNoViableAlternative(antlr4::Parser *P,
                                  const antlr4::NoViableAltException &E) override {
-    report(P, E.getOffendingToken(), "unexpected " + show(E.getOffendingToken()),
-           P->getExpectedTokens(), /*AfterPrevious=*/false);
+    antlr4::Token *T = E.getOffendingToken();
+    report(P, T, "unexpected " + show(T), P->getExpectedTokens(),
+           /*AfterPrevious=*/T && T->getType() == antlr4::Token::EOF);
   }
 
   void reportInputMismatch(antlr4::Parser *P,
@@ -83,7 +84,8 @@ protected:
       return;
     beginErrorCondition(P);
     antlr4::Token *T = P->getCurrentToken();
-    report(P, T, "unexpected " + show(T), getExpectedTokens(P), false);
+    report(P, T, "unexpected " + show(T), getExpectedTokens(P),
+           T->getType() == antlr4::Token::EOF);
   }
 
   void reportMissingToken(antlr4::Parser *P) override {

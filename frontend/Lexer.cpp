@@ -183,7 +183,11 @@ public:
 } // namespace
 
 std::string crossCheckLexers(llvm::StringRef Text) {
-  Bytes A(Text), B(Text);
+  // migc skips a byte order mark; the reference sees it as white space.
+  std::string Ref = Text.str();
+  if (Text.startswith("\xEF\xBB\xBF"))
+    Ref.replace(0, 3, "   ");
+  Bytes A(Ref), B(Text);
   migcgen::MigLexer Reference(&A);
   Reference.removeErrorListeners();
   frontend::Tokenizer Ours(Text, &B);

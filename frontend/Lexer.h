@@ -21,8 +21,12 @@ class Tokenizer : public antlr4::TokenSource {
 public:
   /// Input is the stream tokens refer to (for ANTLR's error recovery); its
   /// indexes are byte offsets into Text.
+  /// A UTF-8 byte order mark at the start is skipped like white space.
   Tokenizer(llvm::StringRef Text, antlr4::CharStream *Input)
-      : Text(Text), Input(Input) {}
+      : Text(Text), Input(Input) {
+    if (Text.startswith("\xEF\xBB\xBF"))
+      Pos = 3;
+  }
 
   std::unique_ptr<antlr4::Token> nextToken() override;
   size_t getLine() const override { return Line; }

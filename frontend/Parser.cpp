@@ -16,6 +16,7 @@
 #include "antlr4-runtime.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace migc {
@@ -42,11 +43,16 @@ void checkEncoding(llvm::StringRef Text, const char *Base, DiagList &Diags) {
       Diags.emplace_back(Rule::InvalidEncoding, llvm::SMRange(L, L),
                          "the file contains a NUL byte; .mig files are text");
     }
-    unsigned Len = C < 0x80 ? 1 : (C >> 5) == 6 ? 2 : (C >> 4) == 14 ? 3
-                 : (C >> 3) == 30 ? 4 : 0;
-    bool Ok = Len != 0 && I + Len <= Text.size();
-    for (unsigned K = 1; Ok && K < Len; ++K)
-      Ok = (static_cast<unsigned char>(Text[I + K]) >> 6) == 2;
+    if (C < 0x80) {
+      ++I;
+      continue;
+    }
+    // LLVM's check refuses overlong forms, surrogates and code points past
+    // U+10FFFF, as PostgreSQL's UTF-8 validation does.
+    unsigned Len = llvm::getNumBytesForUTF8(C);
+    const auto *P = reinterpret_cast<const llvm::UTF8 *>(Text.data() + I);
+    bool Ok = I + Len <= Text.size() &&
+              llvm::isLegalUTF8Sequence(P, P + Len);
     if (Ok) {
       I += Len;
       continue;

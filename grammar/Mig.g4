@@ -98,6 +98,8 @@ valuesRow : '(' expr (',' expr)* ')' ;
 typeName
   : DOUBLE PRECISION?
   | typeKeyword ('(' INTEGER (',' INTEGER)? ')')?
+  // Error production: any other name is an unknown type, reported as such.
+  | IDENT ('(' INTEGER (',' INTEGER)? ')')?
   ;
 
 typeKeyword
@@ -293,7 +295,9 @@ WS : [ \t\r\n\f]+ -> skip ;
 // drops it before parsing.
 UNTERMINATED_STRING : '\'' (~'\'' | '\'\'')* EOF ;
 UNTERMINATED_QUOTED_IDENT : '"' (~'"' | '""')* EOF ;
-UNTERMINATED_COMMENT : '/*' .*? EOF ;
+// No `*/` inside: otherwise, by longest match, an unclosed comment late in
+// a file would swallow every closed comment before it.
+UNTERMINATED_COMMENT : '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF ;
 BAD_CHAR : . ;
 
 fragment A : [aA] ; fragment B : [bB] ; fragment C : [cC] ; fragment D : [dD] ;

@@ -6,7 +6,7 @@
 
 namespace migc::ir {
 
-std::shared_ptr<Expr> fromAst(const ast::Expr &E) {
+std::shared_ptr<Expr> fromAst(const ast::Expr &E, DiagList *Diags) {
   auto N = std::make_shared<Expr>();
   N->Kind = E.Kind;
   N->Op = E.Op;
@@ -15,12 +15,15 @@ std::shared_ptr<Expr> fromAst(const ast::Expr &E) {
   N->Text = E.Text;
   N->Column = E.Column.Text;
   N->Range = E.Range;
-  if (E.Kind == ExprKind::Cast)
-    N->CastType = typeFromSpelling(E.CastType.Keyword, E.CastType.Params)
-                      .Ty.value_or(Type::of(TypeKind::Error));
+  if (E.Kind == ExprKind::Cast) {
+    TypeOrError T = typeFromSpelling(E.CastType.Keyword, E.CastType.Params);
+    N->CastType = T.Ty.value_or(Type::of(TypeKind::Error));
+    if (!T.Ty && Diags)
+      Diags->emplace_back(Rule::InvalidType, E.CastType.Range, T.Error);
+  }
   N->Args.reserve(E.Args.size());
   for (const ast::ExprPtr &A : E.Args)
-    N->Args.push_back(fromAst(*A));
+    N->Args.push_back(fromAst(*A, Diags));
   return N;
 }
 

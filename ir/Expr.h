@@ -9,6 +9,7 @@
 #ifndef MIGC_IR_EXPR_H
 #define MIGC_IR_EXPR_H
 
+#include "diag/Diagnostic.h"
 #include "frontend/AST.h"
 #include "ir/Type.h"
 
@@ -40,7 +41,8 @@ struct Expr {
 };
 
 /// The untyped IR form of a syntax tree (types are filled by typeCheck).
-std::shared_ptr<Expr> fromAst(const ast::Expr &E);
+/// Invalid cast types are reported to Diags.
+std::shared_ptr<Expr> fromAst(const ast::Expr &E, DiagList *Diags = nullptr);
 
 struct PrintOptions {
   /// Quote every column name (SQL output); .mig output quotes only names

@@ -49,7 +49,7 @@ private:
     if (Name.size() <= 63 || Name.size() > 1024)
       return; // past 1024 the frontend has said so already
     Diags.emplace_back(Rule::IdentifierTooLong, At,
-                       "name " + quote(Name) + " is " +
+                       "name " + quote(Name.take_front(63)) + "... is " +
                            std::to_string(Name.size()) +
                            " bytes long; PostgreSQL cuts names to 63 bytes, "
                            "so two long names could silently become the same");
@@ -308,10 +308,12 @@ void Lowerer::insert(const ast::Op &A, Op &O, const Table &T) {
       Values.push_back(
           typeCheck(*V, {T.Name, {}, false, "an inserted value"}, Diags));
     if (Values.size() != Targets.size()) {
+      auto Count = [](size_t N, const char *Word) {
+        return std::to_string(N) + " " + Word + (N == 1 ? "" : "s");
+      };
       Diags.emplace_back(Rule::ValueCountMismatch, Row.front()->Range,
-                         "this row has " + std::to_string(Values.size()) +
-                             " values for " + std::to_string(Targets.size()) +
-                             " columns");
+                         "this row has " + Count(Values.size(), "value") +
+                             " for " + Count(Targets.size(), "column"));
     } else {
       for (size_t I = 0; I < Values.size(); ++I)
         if (Targets[I])

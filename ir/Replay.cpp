@@ -407,32 +407,60 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
       if (FK->RefColumns[I] == C.Name && I < FK->Columns.size())
         if (Mismatch(*FK, *From, FK->Columns[I]))
           return false;
-  if (C.Default && !isAssignable(C.Default->Ty, To)) {
-    report(Rule::TypeMismatch, O.Range,
-           "the default of " + qualified(T.Name, C.Name) + " (`" +
-               print(*C.Default) + "`) cannot be stored as " + To.str() +
-               "; drop or change the default first");
-    return false;
-  }
-  // Checks that read the column must still type-check.
-  Type Old = C.Ty;
-  C.Ty = To;
-  for (Constraint &K : T.Constraints) {
-    // A check that never type-checked was reported where it was declared.
-    if (!K.Check || hasTypeError(*K.Check) || !usesColumn(*K.Check, C.Name))
-      continue;
+  if (C.Default) {
     DiagList Inner;
-    ExprPtr Re = retype(*K.Check, {T.Name, T.Columns, true, "a check"}, Inner);
-    if (!Inner.empty()) {
-      C.Ty = Old;
+    if (!expectAssignable(*C.Default, To, "the default", Inner)) {
       report(Rule::TypeMismatch, O.Range,
-             "after this change check " + quote(K.Name) +
-                 " no longer type-checks: " + Inner.front().Message)
-          .note(K.Range, "the check is declared here");
+             "the default of " + qualified(T.Name, C.Name) + " (`" +
+                 print(*C.Default) + "`) cannot be stored as " + To.str() +
+                 "; drop or change the default first")
+          .note(C.Range, "the column and its default are declared here");
       return false;
     }
-    K.Check = Re;
   }
+  // Checks and index predicates that read the column must still type-check;
+  // nothing changes unless all of them do.
+  Type Old = C.Ty;
+  C.Ty = To;
+  ColumnScope Scope{T.Name, T.Columns, true, "a check"};
+  auto Retyped = [&](const Expr &E, llvm::StringRef What, llvm::SMRange Where,
+                     ExprPtr &Out) {
+    // An expression that never type-checked was reported where written.
+    if (hasTypeError(E) || !usesColumn(E, C.Name))
+      return true;
+    DiagList Inner;
+    Out = retype(E, Scope, Inner);
+    if (Inner.empty())
+      return true;
+    C.Ty = Old;
+    report(Rule::TypeMismatch, O.Range,
+           "after this change " + What.str() + " no longer type-checks: " +
+               Inner.front().Message)
+        .note(Where, "it is declared here");
+    return false;
+  };
+  std::vector<ExprPtr> Checks(T.Constraints.size());
+  for (size_t I = 0; I < T.Constraints.size(); ++I) {
+    const Constraint &K = T.Constraints[I];
+    if (K.Check &&
+        !Retyped(*K.Check, "check " + quote(K.Name), K.Range, Checks[I]))
+      return false;
+  }
+  std::vector<std::pair<std::string, ExprPtr>> Wheres;
+  for (const Index *I : S.indexesOn(T.Name)) {
+    ExprPtr Re;
+    if (I->Where && !Retyped(*I->Where, "the predicate of index " +
+                                            quote(I->Name),
+                             I->Range, Re))
+      return false;
+    if (Re)
+      Wheres.push_back({I->Name, Re});
+  }
+  for (size_t I = 0; I < T.Constraints.size(); ++I)
+    if (Checks[I])
+      T.Constraints[I].Check = Checks[I];
+  for (auto &[Name, Where] : Wheres)
+    S.editIndex(Name)->Where = Where;
   return true;
 }
 
@@ -528,9 +556,14 @@ bool Applier::dropIndex(const Op &O) {
 
 bool Applier::addConstraint(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
-  if (!T || !checkConstraint(*T, O.Constraints.front()))
+  const Constraint &C = O.Constraints.front();
+  if (!T || !checkConstraint(*T, C))
     return false;
-  S.addConstraint(*T, O.Constraints.front());
+  // A primary key makes its columns not null, as in create table.
+  if (C.Kind == ConstraintKind::PrimaryKey)
+    for (const std::string &Col : C.Columns)
+      T->findColumn(Col)->Nullable = false;
+  S.addConstraint(*T, C);
   return true;
 }
 

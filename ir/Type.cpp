@@ -7,6 +7,7 @@
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/JSON.h"
 
+#include <cstdlib>
 #include <vector>
 
 namespace migc::ir {
@@ -182,8 +183,12 @@ bool isCastable(Type From, Type To) {
   TypeFamily F = From.family(), T = To.family();
   if (F == TypeFamily::String || T == TypeFamily::String)
     return true;
-  if ((F == TypeFamily::Bool && To.isInteger()) ||
-      (T == TypeFamily::Bool && From.isInteger()))
+  if ((F == TypeFamily::Bool && To.Kind == TypeKind::Int) ||
+      (T == TypeFamily::Bool && From.Kind == TypeKind::Int))
+    return true;
+  // Casting a timestamp to time takes its time of day.
+  if (F == TypeFamily::DateTime && To.Kind == TypeKind::Time &&
+      From.Kind != TypeKind::Date)
     return true;
   return false;
 }
@@ -268,10 +273,18 @@ std::optional<std::string> decimalFits(llvm::StringRef Text, Type T) {
   if (T.Kind != TypeKind::Decimal || !T.Length)
     return std::nullopt;
   size_t Allowed = T.Length - T.Scale;
-  if (Int.size() > Allowed)
-    return Text.str() + " has " + std::to_string(Int.size()) +
-           " digits before the point; " + T.str() + " allows " +
-           std::to_string(Allowed);
+  // Rounding to the scale may carry into the integer part: 999.995 in
+  // decimal(5,2) is 1000.00.
+  size_t IntDigits = Int.size();
+  if (Frac.size() > T.Scale && Frac[T.Scale] >= '5' &&
+      Frac.take_front(T.Scale).find_first_not_of('9') == llvm::StringRef::npos &&
+      Int.find_first_not_of('9') == llvm::StringRef::npos)
+    IntDigits = Int.size() + 1;
+  if (IntDigits > Allowed)
+    return Text.str() + " has " + std::to_string(IntDigits) +
+           " digits before the point" +
+           (IntDigits != Int.size() ? " once rounded" : "") + "; " + T.str() +
+           " allows " + std::to_string(Allowed);
   return std::nullopt;
 }
 
@@ -286,24 +299,42 @@ bool digitsAt(llvm::StringRef S, size_t Pos, size_t N, unsigned Lo,
 }
 
 bool isDate(llvm::StringRef S) {
-  return S.size() == 10 && S[4] == '-' && S[7] == '-' &&
-         digitsAt(S, 0, 4, 1, 9999) && digitsAt(S, 5, 2, 1, 12) &&
-         digitsAt(S, 8, 2, 1, 31);
+  if (S.size() != 10 || S[4] != '-' || S[7] != '-' ||
+      !digitsAt(S, 0, 4, 1, 9999) || !digitsAt(S, 5, 2, 1, 12))
+    return false;
+  unsigned Y = 0, M = 0;
+  S.substr(0, 4).getAsInteger(10, Y);
+  S.substr(5, 2).getAsInteger(10, M);
+  bool Leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+  static const unsigned Days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return digitsAt(S, 8, 2, 1, Days[M - 1] + (M == 2 && Leap));
+}
+
+/// PostgreSQL's special values of dates and timestamps.
+bool isSpecialDate(llvm::StringRef S) {
+  std::string L = S.trim().lower();
+  return L == "infinity" || L == "-infinity" || L == "epoch" || L == "now" ||
+         L == "today" || L == "tomorrow" || L == "yesterday";
 }
 
 bool isTime(llvm::StringRef S) {
   if (S.size() < 5 || S[2] != ':' || !digitsAt(S, 0, 2, 0, 24) ||
       !digitsAt(S, 3, 2, 0, 59))
     return false;
+  // 24:00:00 is the only time in hour 24.
+  bool Hour24 = S.startswith("24");
+  if (Hour24 && !digitsAt(S, 3, 2, 0, 0))
+    return false;
   S = S.drop_front(5);
   if (S.empty())
     return true;
-  if (S[0] != ':' || !digitsAt(S, 1, 2, 0, 60))
+  if (S[0] != ':' || !digitsAt(S, 1, 2, 0, Hour24 ? 0 : 60))
     return false;
   S = S.drop_front(3);
   if (S.consume_front("."))
     return !S.empty() && S.size() <= 6 &&
-           S.find_first_not_of("0123456789") == llvm::StringRef::npos;
+           S.find_first_not_of(Hour24 ? "0" : "0123456789") ==
+               llvm::StringRef::npos;
   return S.empty();
 }
 
@@ -373,23 +404,42 @@ std::optional<std::string> stringFits(llvm::StringRef Text, Type T) {
   };
   switch (T.family()) {
   case TypeFamily::String:
-    if (T.Length && T.Kind != TypeKind::Text && charCount(Text) > T.Length)
+    // PostgreSQL cuts excess trailing spaces instead of failing.
+    if (T.Length && T.Kind != TypeKind::Text &&
+        charCount(Text.rtrim(' ')) > T.Length)
       return Lit + " is " + std::to_string(charCount(Text)) +
              " characters long; " + T.str() + " holds at most " +
              std::to_string(T.Length);
     return std::nullopt;
   case TypeFamily::Numeric:
-    return T.isInteger() ? integerFits(Text, T) : decimalFits(Text, T);
+    if (T.isInteger())
+      return Text.contains('.') ? std::optional(Not(T.str()))
+                                : integerFits(Text, T);
+    if (T.Kind == TypeKind::Real || T.Kind == TypeKind::Double) {
+      std::string L = Text.trim().lower();
+      if (L == "nan" || L == "infinity" || L == "-infinity" || L == "inf" ||
+          L == "-inf")
+        return std::nullopt;
+      char *End = nullptr;
+      std::strtod(L.c_str(), &End);
+      return !L.empty() && End && *End == '\0' ? std::nullopt
+                                              : std::optional(Not(T.str()));
+    }
+    if (Text.trim().equals_insensitive("nan"))
+      return std::nullopt;
+    return decimalFits(Text, T);
   case TypeFamily::Bool:
     return isBoolText(Text) ? std::nullopt : std::optional(Not("boolean"));
   case TypeFamily::DateTime:
+    if (T.Kind != TypeKind::Time && isSpecialDate(Text))
+      return std::nullopt;
     if (T.Kind == TypeKind::Date)
       return isDate(Text.trim()) ? std::nullopt
                                  : std::optional(Not("date (YYYY-MM-DD)"));
     if (T.Kind == TypeKind::Time)
       return isTime(Text.trim()) ? std::nullopt
                                  : std::optional(Not("time (HH:MM[:SS])"));
-    return isTimestamp(Text, T.Kind == TypeKind::Timestamptz)
+    return isTimestamp(Text, /*WithZone=*/true)
                ? std::nullopt
                : std::optional(Not(T.str()));
   case TypeFamily::Uuid:

@@ -136,9 +136,9 @@ private:
     std::string Want = Min == Max ? std::to_string(Min)
                        : Max == SIZE_MAX ? "at least " + std::to_string(Min)
                        : std::to_string(Min) + " to " + std::to_string(Max);
-    error(E, "`" + E.Text + "` takes " + Want + " argument" +
-                 (Max == 1 && Min == 1 ? "" : "s") + ", but is given " +
-                 std::to_string(N));
+    bool One = Min == 1 && (Max == 1 || Max == SIZE_MAX);
+    error(E, "`" + E.Text + "` takes " + Want + " argument" + (One ? "" : "s") +
+                 ", but is given " + std::to_string(N));
     return false;
   }
 
@@ -170,6 +170,7 @@ private:
                               " is not");
         return errorType();
       }
+      literalAgainst(*E.Args[0], Type::of(TypeKind::Decimal));
       return A.Kind == TypeKind::Unknown ? Type::of(TypeKind::Decimal) : A;
     }
     if (F == "coalesce" || F == "greatest" || F == "least")
@@ -317,6 +318,9 @@ private:
         return errorType();
       }
       T = *All;
+      for (size_t I = 1; I < E.Args.size(); I += 2)
+        literalAgainst(*E.Args[I], T);
+      literalAgainst(*E.Args.back(), T);
     }
     return T;
   }
@@ -348,7 +352,7 @@ std::shared_ptr<Expr> deepCopy(const Expr &E) {
 } // namespace
 
 ExprPtr typeCheck(const ast::Expr &E, const ColumnScope &S, DiagList &Diags) {
-  std::shared_ptr<Expr> N = fromAst(E);
+  std::shared_ptr<Expr> N = fromAst(E, &Diags);
   Checker(S, Diags).check(*N);
   return N;
 }
@@ -359,21 +363,31 @@ ExprPtr retype(const Expr &E, const ColumnScope &S, DiagList &Diags) {
   return N;
 }
 
+/// An expression quoted for a message, shortened when long.
+static std::string shortText(const Expr &E) {
+  std::string Text = print(E);
+  if (Text.size() > 40)
+    Text = Text.substr(0, 40) + "...";
+  return "`" + Text + "`";
+}
+
 void expectBool(const Expr &E, llvm::StringRef What, DiagList &Diags) {
   if (E.Ty.isFlexible() || E.Ty.Kind == TypeKind::Bool)
     return;
   Diags.emplace_back(Rule::TypeMismatch, E.Range,
-                     What.str() + " must be a boolean condition, but `" +
-                         print(E) + "` is " + E.Ty.str());
+                     What.str() + " must be a boolean condition, but " +
+                         shortText(E) + " is " + E.Ty.str());
 }
 
 bool expectAssignable(const Expr &E, Type To, llvm::StringRef What,
                       DiagList &Diags) {
   if (!isAssignable(E.Ty, To)) {
+    std::string T = To.str();
+    bool Vowel = llvm::StringRef("aeiou").contains(T[0]);
     Diags.emplace_back(Rule::TypeMismatch, E.Range,
-                       What.str() + " `" + print(E) + "` is " + E.Ty.str() +
-                           ", which cannot be stored in a " + To.str() +
-                           " column");
+                       What.str() + " " + shortText(E) + " is " + E.Ty.str() +
+                           ", which cannot be stored in " +
+                           (Vowel ? "an " : "a ") + T + " column");
     return false;
   }
   bool IsLiteral = E.Kind == ExprKind::StringLit ||

@@ -142,6 +142,8 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
 }
 
 llvm::Expected<Project> isolatedProject(llvm::ArrayRef<std::string> Paths) {
+  if (Paths.empty())
+    return fail("--isolated needs the files to check");
   Project P;
   for (const std::string &Path : Paths) {
     if (llvm::sys::fs::is_directory(Path))
