@@ -2,9 +2,9 @@
 //
 // Schema snapshots are taken once per migration (before `up`, to check and
 // replay `down`); a plain std::map copy would make replaying a long history
-// quadratic. A CowMap is split into shards, each shared by every copy until
-// one of them writes it: a copy costs NumShards pointer copies, a write the
-// copy of one shard at most.
+// quadratic. A CowMap is a two-level hash trie whose nodes are shared by
+// every copy until one of them writes: a copy costs 64 pointer copies, a
+// write the copy of one node and one small leaf at most.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MIGC_IR_COWMAP_H
@@ -23,30 +23,35 @@
 namespace migc::ir {
 
 template <typename V> class CowMap {
-  static constexpr unsigned NumShards = 64;
-  using Shard = std::map<std::string, V, std::less<>>;
+  // Two levels of 64: a copy shares the 64 top nodes, a write unshares one
+  // top node (64 pointers) and one leaf (a few entries even for 100,000).
+  static constexpr unsigned Fanout = 64;
+  using Leaf = std::map<std::string, V, std::less<>>;
+  using Node = std::array<std::shared_ptr<Leaf>, Fanout>;
 
 public:
   const V *find(llvm::StringRef K) const {
-    const std::shared_ptr<Shard> &S = Shards[shardOf(K)];
-    if (!S)
+    auto [Top, Low] = slot(K);
+    const std::shared_ptr<Node> &N = Nodes[Top];
+    if (!N || !(*N)[Low])
       return nullptr;
-    auto It = S->find(K);
-    return It == S->end() ? nullptr : &It->second;
+    const Leaf &L = *(*N)[Low];
+    auto It = L.find(K);
+    return It == L.end() ? nullptr : &It->second;
   }
 
-  /// The value for K, writable (its shard is unshared first), or null.
+  /// The value for K, writable (its leaf is unshared first), or null.
   V *edit(llvm::StringRef K) {
     if (!find(K))
       return nullptr;
-    return &writable(shardOf(K)).find(K)->second;
+    return &writable(K).find(K)->second;
   }
 
   /// Inserts unless K is present; returns whether it inserted.
   bool insert(llvm::StringRef K, V Value) {
     if (find(K))
       return false;
-    writable(shardOf(K)).emplace(K.str(), std::move(Value));
+    writable(K).emplace(K.str(), std::move(Value));
     ++Count;
     return true;
   }
@@ -54,8 +59,8 @@ public:
   bool erase(llvm::StringRef K) {
     if (!find(K))
       return false;
-    Shard &S = writable(shardOf(K));
-    S.erase(S.find(K));
+    Leaf &L = writable(K);
+    L.erase(L.find(K));
     --Count;
     return true;
   }
@@ -64,10 +69,12 @@ public:
 
   /// Calls F(key, value) for every entry, in no particular order.
   template <typename F> void forEach(F &&Fn) const {
-    for (const std::shared_ptr<Shard> &S : Shards)
-      if (S)
-        for (const auto &[K, Val] : *S)
-          Fn(K, Val);
+    for (const std::shared_ptr<Node> &N : Nodes)
+      if (N)
+        for (const std::shared_ptr<Leaf> &L : *N)
+          if (L)
+            for (const auto &[K, Val] : *L)
+              Fn(K, Val);
   }
 
   /// The entries sorted by key, for deterministic output.
@@ -81,20 +88,25 @@ public:
   }
 
 private:
-  static unsigned shardOf(llvm::StringRef K) {
-    return unsigned(llvm::xxHash64(K) % NumShards);
+  static std::pair<unsigned, unsigned> slot(llvm::StringRef K) {
+    uint64_t H = llvm::xxHash64(K);
+    return {unsigned(H % Fanout), unsigned((H / Fanout) % Fanout)};
   }
 
-  Shard &writable(unsigned I) {
-    std::shared_ptr<Shard> &S = Shards[I];
-    if (!S)
-      S = std::make_shared<Shard>();
-    else if (S.use_count() > 1)
-      S = std::make_shared<Shard>(*S);
-    return *S;
+  template <typename T> static T &unshare(std::shared_ptr<T> &P) {
+    if (!P)
+      P = std::make_shared<T>();
+    else if (P.use_count() > 1)
+      P = std::make_shared<T>(*P);
+    return *P;
   }
 
-  std::array<std::shared_ptr<Shard>, NumShards> Shards;
+  Leaf &writable(llvm::StringRef K) {
+    auto [Top, Low] = slot(K);
+    return unshare(unshare(Nodes[Top])[Low]);
+  }
+
+  std::array<std::shared_ptr<Node>, Fanout> Nodes;
   size_t Count = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
 #include <queue>
 
 namespace migc::ir {
@@ -63,30 +64,37 @@ void reportCycles(const std::vector<Migration> &Ms, const MigrationOrder &O,
     unsigned Start = *std::min_element(Ids.begin(), Ids.end(), [&](auto A, auto B) {
       return Ms[A].Name < Ms[B].Name;
     });
-    // Walk requires edges inside the SCC from Start until back at Start.
-    std::vector<unsigned> Path{Start};
-    std::vector<bool> InPath(Ms.size());
-    unsigned Cur = Start;
+    // The shortest cycle through Start: breadth-first along `requires`
+    // edges inside the SCC, back to Start. Via[N] is how N was reached.
+    struct Step {
+      unsigned From;
+      llvm::SMRange Clause;
+    };
+    std::map<unsigned, Step> Via;
+    std::vector<unsigned> Queue{Start};
     llvm::SMRange Closing;
-    while (true) {
-      unsigned Next = ~0u;
-      for (size_t K = 0; K < Ms[Cur].Requires.size(); ++K) {
-        for (unsigned R : O.Requires[Cur])
-          if (Ms[R].Name == Ms[Cur].Requires[K] &&
-              llvm::is_contained(Ids, R) && (R == Start || !InPath[R])) {
-            Next = R;
+    unsigned Last = ~0u;
+    for (size_t Head = 0; Head < Queue.size() && Last == ~0u; ++Head) {
+      unsigned Cur = Queue[Head];
+      for (size_t K = 0; K < Ms[Cur].Requires.size() && Last == ~0u; ++K)
+        for (unsigned R : O.Requires[Cur]) {
+          if (Ms[R].Name != Ms[Cur].Requires[K] || !llvm::is_contained(Ids, R))
+            continue;
+          if (R == Start) {
+            Last = Cur;
             Closing = Ms[Cur].RequiresRanges[K];
-            break;
+          } else if (!Via.count(R)) {
+            Via[R] = {Cur, Ms[Cur].RequiresRanges[K]};
+            Queue.push_back(R);
           }
-        if (Next != ~0u)
           break;
-      }
-      if (Next == ~0u || Next == Start)
-        break;
-      InPath[Next] = true;
-      Path.push_back(Next);
-      Cur = Next;
+        }
     }
+    std::vector<unsigned> Path;
+    for (unsigned N = Last; N != Start && N != ~0u; N = Via[N].From)
+      Path.push_back(N);
+    Path.push_back(Start);
+    std::reverse(Path.begin(), Path.end());
     std::string Text;
     for (unsigned P : Path)
       Text += quote(Ms[P].Name) + " requires ";

@@ -236,6 +236,17 @@ bool Applier::createTable(const Op &O) {
       if ((C.Kind == ConstraintKind::ForeignKey) == ForeignKeys &&
           checkConstraint(Placed, C))
         S.addConstraint(Placed, C);
+  // ...but the table keeps them in the order they were declared.
+  auto Position = [&](const Constraint &C) {
+    for (size_t I = 0; I < New.Constraints.size(); ++I)
+      if (New.Constraints[I].Name == C.Name)
+        return I;
+    return New.Constraints.size();
+  };
+  std::stable_sort(Placed.Constraints.begin(), Placed.Constraints.end(),
+                   [&](const Constraint &A, const Constraint &B) {
+                     return Position(A) < Position(B);
+                   });
   return true;
 }
 

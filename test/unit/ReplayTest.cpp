@@ -1095,7 +1095,19 @@ TEST(OrderMigrations, CycleWithAChord) {
   DiagList D;
   orderMigrations(Ms, D);
   ASSERT_EQ(rules(D), "dependency-cycle");
-  EXPECT_EQ(D[0].Message, "dependency cycle: `a` requires `b` requires `c` "
+  // The shortest cycle through the first name is the one reported.
+  EXPECT_EQ(D[0].Message, "dependency cycle: `a` requires `c` requires `a`; "
+                          "no order can satisfy them");
+}
+
+TEST(OrderMigrations, CycleNamesOnlyRealLinks) {
+  // A greedy walk from `a` would go a -> b -> c and stop (c requires only b).
+  std::vector<Migration> Ms = {mig("a", {"b"}), mig("b", {"c", "d"}),
+                               mig("c", {"b"}), mig("d", {"a"})};
+  DiagList D;
+  orderMigrations(Ms, D);
+  ASSERT_EQ(rules(D), "dependency-cycle");
+  EXPECT_EQ(D[0].Message, "dependency cycle: `a` requires `b` requires `d` "
                           "requires `a`; no order can satisfy them");
 }
 

@@ -22,7 +22,8 @@ static cl::opt<bool> Verify(
              "comments in the sources (for tests)"));
 
 int runCheck() {
-  Session S;
+  // Never destroyed: main ends the process without freeing (see main.cpp).
+  Session &S = *new Session;
   DiagFormat F = Verify ? DiagFormat::Verify : DiagFormat(Format);
   if (std::optional<int> Status = startSession(S, Paths, F, {}))
     return *Status;

@@ -28,7 +28,8 @@ cl::opt<SchemaFormat> Format(
 } // namespace
 
 int runSchema() {
-  Session S;
+  // Never destroyed: main ends the process without freeing (see main.cpp).
+  Session &S = *new Session;
   CompileOptions Opts;
   if (At.getNumOccurrences())
     Opts.At = At;
