@@ -38,10 +38,19 @@ llvm::StringRef BuildContext::text(const antlr4::Token *T) const {
 bool BuildContext::broken(antlr4::tree::ParseTree *T) const {
   if (!HadSyntaxErrors || !T)
     return T == nullptr;
-  if (dynamic_cast<antlr4::tree::ErrorNode *>(T))
-    return true;
+  if (auto *E = dynamic_cast<antlr4::tree::ErrorNode *>(T)) {
+    // Punctuation the parser inserted (`missing ;`) leaves a complete
+    // statement, which is still worth checking; anything else does not.
+    antlr4::Token *Tok = E->getSymbol();
+    size_t Type = Tok->getType();
+    bool Inserted = Tok->getTokenIndex() == size_t(-1); // conjured
+    return !(Inserted && (Type == MigParser::SEMI || Type == MigParser::RPAREN ||
+                          Type == MigParser::RBRACE));
+  }
+  // Every rule of the grammar reads at least one token: an empty one was
+  // conjured by error recovery (a token set repaired by insertion).
   if (auto *C = dynamic_cast<antlr4::ParserRuleContext *>(T))
-    if (C->exception)
+    if (C->exception || C->children.empty())
       return true;
   for (antlr4::tree::ParseTree *Child : T->children)
     if (broken(Child))
@@ -149,7 +158,8 @@ void buildItem(MigParser::MigrationItemContext *I, ast::Migration &M,
 }
 
 void checkShape(const ast::Migration &M, BuildContext &Ctx) {
-  if (!M.HasUp)
+  // After a syntax error the block may be there but unreadable.
+  if (!M.HasUp && !Ctx.HadSyntaxErrors)
     Ctx.Diags.emplace_back(Rule::MalformedMigration, M.MigName.Range,
                            "migration " + quote(M.MigName.Text) +
                                " has no `up` block, so it does nothing");

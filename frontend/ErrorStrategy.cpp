@@ -96,6 +96,43 @@ protected:
     report(P, T, "missing " + expected(P, getExpectedTokens(P)), {}, true);
   }
 
+  /// Inside a statement, recovery stops at the statement's `;` instead of
+  /// skipping to the next statement's first word, which would swallow an
+  /// error in the statement after it. Once the statement rule itself has
+  /// consumed its `;`, the next error is a new one and is reported.
+  void recover(antlr4::Parser *P, std::exception_ptr E) override {
+    bool InStatement = false;
+    for (antlr4::RuleContext *C = P->getContext(); C && !InStatement;
+         C = dynamic_cast<antlr4::RuleContext *>(C->parent))
+      InStatement = C->getRuleIndex() == MigParser::RuleStatement;
+    if (!InStatement) {
+      DefaultErrorStrategy::recover(P, E);
+      return;
+    }
+    antlr4::TokenStream *In = P->getTokenStream();
+    if (lastErrorIndex == int(In->index()) &&
+        lastErrorStates.contains(P->getState()))
+      P->consume(); // ANTLR's guard against recovering forever in one place
+    lastErrorIndex = int(In->index());
+    lastErrorStates.add(P->getState());
+    antlr4::misc::IntervalSet Stop = getErrorRecoverySet(P);
+    Stop.add(MigParser::SEMI);
+    consumeUntil(P, Stop);
+    if (In->LA(1) == MigParser::SEMI &&
+        P->getContext()->getRuleIndex() == MigParser::RuleStatement) {
+      P->consume();
+      endErrorCondition(P);
+    }
+  }
+
+  /// Never delete a `;` to repair a statement: the next statement's first
+  /// word would then be read as a name (most keywords can be names).
+  antlr4::Token *singleTokenDeletion(antlr4::Parser *P) override {
+    if (P->getCurrentToken()->getType() == MigParser::SEMI)
+      return nullptr;
+    return DefaultErrorStrategy::singleTokenDeletion(P);
+  }
+
 private:
   std::string show(antlr4::Token *T) {
     if (!T || T->getType() == antlr4::Token::EOF)
