@@ -1,6 +1,7 @@
 //===- Lower.cpp - AST operations to IR against the current schema --------===//
 
 #include "ir/Names.h"
+#include "ir/Touches.h"
 #include "ir/Replay.h"
 #include "ir/TypeCheck.h"
 
@@ -418,11 +419,13 @@ Migration lowerHeader(const ast::Migration &M) {
 }
 
 std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags) {
+                            DiagList &Diags, std::vector<Touch> *Touches) {
   std::vector<Op> Out;
   Out.reserve(Ops.size());
   for (const ast::Op &A : Ops) {
     Op O = lowerOp(A, S, Diags);
+    if (Touches)
+      collectTouches(O, S, *Touches);
     applyOp(O, S, Diags);
     Out.push_back(std::move(O));
   }

@@ -40,8 +40,14 @@ namespace {
 
 /// Reports each cycle among the migrations left over by the topological
 /// sort, naming every migration in it in `requires` order.
-void reportCycles(const std::vector<Migration> &Ms, const MigrationOrder &O,
-                  const std::vector<bool> &Left, DiagList &Diags) {
+/// Returns, for each migration left over, the strongly connected component
+/// it belongs to.
+std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
+                                   MigrationOrder &O,
+                                   const std::vector<bool> &Left,
+                                   DiagList &Diags) {
+  std::vector<unsigned> SccOf(Ms.size(), ~0u);
+  unsigned SccCount = 0;
   DepGraph G;
   G.Nodes.resize(Ms.size() + 1);
   for (unsigned I = 0; I <= Ms.size(); ++I)
@@ -56,6 +62,10 @@ void reportCycles(const std::vector<Migration> &Ms, const MigrationOrder &O,
   }
   for (auto It = llvm::scc_begin(&G); !It.isAtEnd(); ++It) {
     const std::vector<DepNode *> &SCC = *It;
+    for (DepNode *N : SCC)
+      if (N->Id < Ms.size())
+        SccOf[N->Id] = SccCount;
+    ++SccCount;
     if (SCC.size() == 1 && (SCC[0]->Id == Ms.size() || !It.hasCycle()))
       continue;
     std::vector<unsigned> Ids;
@@ -106,7 +116,9 @@ void reportCycles(const std::vector<Migration> &Ms, const MigrationOrder &O,
                          : "dependency cycle: " + Text +
                                "; no order can satisfy them");
     D.note(Ms[Start].NameRange, "remove one `requires` of the cycle");
+    O.Cycles.push_back(Path);
   }
+  return SccOf;
 }
 
 } // namespace
@@ -173,15 +185,31 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
   }
   if (O.Order.size() == size_t(llvm::count(O.Valid, true)))
     return O;
-  reportCycles(Ms, O, Left, Diags);
-  std::vector<unsigned> Rest;
+  std::vector<unsigned> SccOf = reportCycles(Ms, O, Left, Diags);
+  // What is left is ordered along the `requires` between components; inside
+  // a cycle, in the order the migrations were written (file, then position),
+  // most likely the order their author meant.
+  std::vector<unsigned> Waiting(Ms.size());
+  std::vector<std::vector<unsigned>> After(Ms.size());
   for (unsigned I = 0; I < Ms.size(); ++I)
     if (Left[I])
-      Rest.push_back(I);
-  // In the order they were written (file order, then position): most likely
-  // the order their author meant, so replaying them adds few false errors.
-  llvm::sort(Rest);
-  O.Order.insert(O.Order.end(), Rest.begin(), Rest.end());
+      for (unsigned R : O.Requires[I])
+        if (Left[R] && SccOf[R] != SccOf[I]) {
+          ++Waiting[I];
+          After[R].push_back(I);
+        }
+  std::priority_queue<unsigned, std::vector<unsigned>, std::greater<>> Next;
+  for (unsigned I = 0; I < Ms.size(); ++I)
+    if (Left[I] && !Waiting[I])
+      Next.push(I);
+  while (!Next.empty()) {
+    unsigned I = Next.top();
+    Next.pop();
+    O.Order.push_back(I);
+    for (unsigned D : After[I])
+      if (--Waiting[D] == 0)
+        Next.push(D);
+  }
   return O;
 }
 

@@ -16,6 +16,8 @@ struct MigrationOrder {
   std::vector<std::vector<unsigned>> Requires;
   /// Per migration: false for a duplicate of an earlier name.
   std::vector<bool> Valid;
+  /// Each reported cycle, as the migrations in `requires` order.
+  std::vector<std::vector<unsigned>> Cycles;
 };
 
 /// Orders Ms and reports duplicate names, unknown requires and cycles.

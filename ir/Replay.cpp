@@ -9,15 +9,6 @@ namespace migc::ir {
 
 namespace {
 
-bool hasTypeError(const Expr &E) {
-  if (E.Ty.isError())
-    return true;
-  for (const ExprPtr &A : E.Args)
-    if (hasTypeError(*A))
-      return true;
-  return false;
-}
-
 std::string qualified(llvm::StringRef T, llvm::StringRef C) {
   return quote(T.str() + "." + C.str());
 }
@@ -229,13 +220,29 @@ bool Applier::createTable(const Op &O) {
   }
   S.addTable(std::move(T));
   Table &Placed = *S.editTable(New.Name);
+  // A repeated name is reported on the later declaration.
+  std::vector<bool> Skip(New.Constraints.size());
+  for (size_t I = 0; I < New.Constraints.size(); ++I)
+    for (size_t J = 0; J < I && !Skip[I]; ++J)
+      if (New.Constraints[J].Name == New.Constraints[I].Name) {
+        const Constraint &C = New.Constraints[I];
+        report(Rule::DuplicateConstraint,
+               C.NameRange.isValid() ? C.NameRange : C.Range,
+               "table " + quote(Placed.Name) +
+                   " already has a constraint named " + quote(C.Name))
+            .note(New.Constraints[J].Range,
+                  "the other constraint is declared here");
+        Skip[I] = true;
+      }
   // Keys first, then foreign keys: one may reference the table's own key,
   // wherever it is declared.
   for (bool ForeignKeys : {false, true})
-    for (const Constraint &C : New.Constraints)
-      if ((C.Kind == ConstraintKind::ForeignKey) == ForeignKeys &&
+    for (size_t I = 0; I < New.Constraints.size(); ++I) {
+      const Constraint &C = New.Constraints[I];
+      if (!Skip[I] && (C.Kind == ConstraintKind::ForeignKey) == ForeignKeys &&
           checkConstraint(Placed, C))
         S.addConstraint(Placed, C);
+    }
   // ...but the table keeps them in the order they were declared.
   auto Position = [&](const Constraint &C) {
     for (size_t I = 0; I < New.Constraints.size(); ++I)
@@ -436,19 +443,28 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
   ColumnScope Scope{T.Name, T.Columns, true, "a check"};
   auto Retyped = [&](const Expr &E, llvm::StringRef What, llvm::SMRange Where,
                      ExprPtr &Out) {
-    // An expression that never type-checked was reported where written.
-    if (hasTypeError(E) || !usesColumn(E, C.Name))
+    if (!usesColumn(E, C.Name))
       return true;
-    DiagList Inner;
-    Out = retype(E, Scope, Inner);
-    if (Inner.empty())
-      return true;
+    // Only problems the change introduces count: any other was reported
+    // where the expression was written.
+    DiagList Before, After;
     C.Ty = Old;
-    report(Rule::TypeMismatch, O.Range,
-           "after this change " + What.str() + " no longer type-checks: " +
-               Inner.front().Message)
-        .note(Where, "it is declared here");
-    return false;
+    retype(E, Scope, Before);
+    C.Ty = To;
+    Out = retype(E, Scope, After);
+    for (const Diagnostic &D : After) {
+      if (llvm::any_of(Before, [&](const Diagnostic &B) {
+            return B.Message == D.Message;
+          }))
+        continue;
+      C.Ty = Old;
+      report(Rule::TypeMismatch, O.Range,
+             "after this change " + What.str() + " no longer type-checks: " +
+                 D.Message)
+          .note(Where, "it is declared here");
+      return false;
+    }
+    return true;
   };
   std::vector<ExprPtr> Checks(T.Constraints.size());
   for (size_t I = 0; I < T.Constraints.size(); ++I) {

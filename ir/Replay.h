@@ -25,9 +25,11 @@ bool applyOp(const Op &O, Schema &S, DiagList &Diags);
 /// The migration's header (name, requires, metadata) without operations.
 Migration lowerHeader(const ast::Migration &M);
 
-/// Lowers and applies each operation of Ops in turn; returns the IR.
+/// Lowers and applies each operation of Ops in turn; returns the IR. With
+/// Touches, also records what each operation reads and writes.
 std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags);
+                            DiagList &Diags,
+                            std::vector<struct Touch> *Touches = nullptr);
 
 } // namespace migc::ir
 

@@ -98,11 +98,12 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
     Selected = ir::ancestorsOf(Order, unsigned(It - Migrations.begin()));
   }
 
+  Touches.resize(Migrations.size());
   for (unsigned I : Order.Order) {
     if (!Selected[I])
       continue;
     const ast::Migration &M = *Syntax[I];
-    Migrations[I].Up = ir::replayBlock(M.Up, Final, Found);
+    Migrations[I].Up = ir::replayBlock(M.Up, Final, Found, &Touches[I]);
     // A written down runs on the schema after up; checking that it restores
     // the schema before up is the inverse analysis's job.
     if (M.Down) {
@@ -112,6 +113,12 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
     Diags.report(std::move(Found));
   }
   ReplaySeconds = secondsSince(Start);
+  if (!Opts.At) {
+    Start = std::chrono::steady_clock::now();
+    Graph = passes::analyzeGraph(Migrations, Order, Touches, Found);
+    Diags.report(std::move(Found));
+    GraphSeconds = secondsSince(Start);
+  }
   return true;
 }
 

@@ -12,6 +12,8 @@
 #include "frontend/AST.h"
 #include "ir/Order.h"
 #include "ir/Schema.h"
+#include "ir/Touches.h"
+#include "passes/DependencyGraph.h"
 #include "project/Project.h"
 
 namespace migc {
@@ -32,13 +34,17 @@ public:
   std::vector<ir::Migration> Migrations;
   ir::MigrationOrder Order;
   ir::Schema Final;
+  /// What each migration's `up` reads and writes (by migration index).
+  std::vector<std::vector<ir::Touch>> Touches;
+  /// Heads and unordered conflicts (not computed with --at).
+  passes::GraphFacts Graph;
   /// Set when a file could not be read (exit status 2).
   bool InputError = false;
   /// Statistics (`--stats`): files that needed full LL prediction after
   /// SLL, and seconds spent in each stage.
   unsigned FullLLFiles = 0;
   double LoadSeconds = 0, ParseSeconds = 0, OrderSeconds = 0,
-         ReplaySeconds = 0;
+         ReplaySeconds = 0, GraphSeconds = 0;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   void load(const Project &P, DiagnosticEngine &Diags);

@@ -13,30 +13,34 @@ namespace cl = llvm::cl;
 cl::SubCommand CheckCommand("check", "Check a project or files: parse, order, "
                                      "replay and report");
 cl::SubCommand SchemaCommand("schema", "Print the schema the migrations build");
+cl::SubCommand GraphCommand("graph",
+                            "Print the dependency graph as Graphviz DOT");
 
 static cl::OptionCategory Category("migc options");
 
 static cl::list<std::string>
     WarningFlags("W", cl::Prefix, cl::ZeroOrMore, cl::sub(CheckCommand),
-                 cl::sub(SchemaCommand), cl::cat(Category),
+                 cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::cat(Category),
                  cl::value_desc("rule"),
                  cl::desc("-W<rule> enables, -Wno-<rule> disables, -Werror "
                           "makes warnings errors, -Werror=<rule> one rule"));
 static cl::opt<unsigned> ErrorLimit(
-    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand),
     cl::cat(Category), cl::init(100),
     cl::desc("Stop showing errors after this many (0: no limit)"));
 static cl::opt<std::string>
-    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand),
           cl::cat(Category), cl::init("auto"),
           cl::desc("Colour diagnostics: auto (on a terminal), always, never"));
 static cl::opt<bool> Isolated(
-    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::cat(Category),
+    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::cat(Category),
     cl::desc("Check only the files given, without the rest of their project"));
 static cl::opt<bool> Stats("stats", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+                           cl::sub(GraphCommand), cl::sub(GraphCommand),
                            cl::cat(Category),
                            cl::desc("Print the time of each stage to stderr"));
 static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+                              cl::sub(GraphCommand), cl::sub(GraphCommand),
                               cl::cat(Category), cl::init(0),
                               cl::desc("Threads for parsing (0: one per core)"));
 
@@ -102,9 +106,11 @@ int Session::finish() {
   if (Stats)
     llvm::errs() << llvm::format(
         "migc: %zu files, %zu migrations; load %.3f s, parse %.3f s (%u files "
-        "needed full LL), order %.3f s, replay %.3f s\n",
+        "needed full LL), order %.3f s, replay %.3f s, graph %.3f s (%llu "
+        "touch pairs compared)\n",
         C.Files.size(), C.Migrations.size(), C.LoadSeconds, C.ParseSeconds,
-        C.FullLLFiles, C.OrderSeconds, C.ReplaySeconds);
+        C.FullLLFiles, C.OrderSeconds, C.ReplaySeconds, C.GraphSeconds,
+        (unsigned long long)C.Graph.PairsCompared);
   if (Verifier)
     return Verifier->succeeded() ? Success : Failure;
   if (C.InputError)

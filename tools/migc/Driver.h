@@ -15,6 +15,7 @@ enum ExitStatus : int { Success = 0, Failure = 1, BadUsage = 2 };
 
 extern llvm::cl::SubCommand CheckCommand;
 extern llvm::cl::SubCommand SchemaCommand;
+extern llvm::cl::SubCommand GraphCommand;
 
 /// A compiled project with its diagnostic engine, ready for a command.
 struct Session {
@@ -38,6 +39,7 @@ std::optional<int> startSession(Session &S,
 
 int runCheck();
 int runSchema();
+int runGraph();
 
 } // namespace migc::driver
 

@@ -14,6 +14,9 @@ using namespace migc::driver;
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
+    OS << "migc " MIGC_VERSION "\n";
+  });
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
           "migc: static verification of database schema migrations\n",
@@ -30,7 +33,10 @@ int main(int argc, char **argv) {
     Exit(runCheck());
   if (SchemaCommand)
     Exit(runSchema());
-  llvm::errs() << "migc: say what to do: `migc check [PATH...]` or "
-                  "`migc schema [--at MIGRATION] [PATH]` (see --help)\n";
+  if (GraphCommand)
+    Exit(runGraph());
+  llvm::errs() << "migc: say what to do: `migc check [PATH...]`, "
+                  "`migc schema [--at MIGRATION] [PATH]` or `migc graph "
+                  "[PATH]` (see --help)\n";
   return BadUsage;
 }
