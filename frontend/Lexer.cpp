@@ -1,6 +1,7 @@
 //===- Lexer.cpp - The .mig lexer -----------------------------------------===//
 
 #include "frontend/Lexer.h"
+#include "frontend/Parser.h"
 
 #include "MigLexer.h"
 #include "MigParser.h"
@@ -10,8 +11,6 @@
 namespace migc::frontend {
 
 using L = migcgen::MigLexer;
-
-namespace {
 
 /// Keyword spelling (lowercase) -> token type, from the grammar's own
 /// vocabulary: the keyword tokens are those from MIGRATION to JSON, named
@@ -32,6 +31,8 @@ const llvm::StringMap<size_t> &keywords() {
   }();
   return Map;
 }
+
+namespace {
 
 bool isWordStart(char C) {
   return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') || C == '_';
@@ -171,6 +172,10 @@ std::unique_ptr<antlr4::Token> Tokenizer::nextToken() {
 } // namespace migc::frontend
 
 namespace migc {
+
+bool isKeyword(llvm::StringRef Word) {
+  return frontend::keywords().count(Word.lower()) != 0;
+}
 
 namespace {
 class Bytes : public antlr4::ANTLRInputStream {

@@ -18,6 +18,10 @@ struct ParseOutput {
 /// located diagnostic. Safe to call concurrently for different buffers.
 ParseOutput parseBuffer(const llvm::SourceMgr &SM, unsigned Buffer);
 
+/// Whether Word is a keyword of the language (in any case): printed .mig
+/// quotes such names.
+bool isKeyword(llvm::StringRef Word);
+
 /// Deepest nesting of parentheses, `case` and prefix operators accepted.
 constexpr unsigned MaxNestingDepth = 200;
 

@@ -77,6 +77,40 @@ public:
               Fn(K, Val);
   }
 
+  /// Calls F(key, mine, theirs) for every key whose entry may differ
+  /// between this map and Other (null where absent). Storage the two share
+  /// (snapshots of one history) is skipped without looking inside.
+  template <typename F>
+  void forEachDifference(const CowMap &Other, F &&Fn) const {
+    for (unsigned T = 0; T < Fanout; ++T) {
+      const std::shared_ptr<Node> &A = Nodes[T], &B = Other.Nodes[T];
+      if (A == B)
+        continue;
+      for (unsigned L = 0; L < Fanout; ++L) {
+        const Leaf *LA = A ? (*A)[L].get() : nullptr;
+        const Leaf *LB = B ? (*B)[L].get() : nullptr;
+        if (LA == LB)
+          continue;
+        static const Leaf Empty;
+        const Leaf &X = LA ? *LA : Empty, &Y = LB ? *LB : Empty;
+        auto I = X.begin(), J = Y.begin();
+        while (I != X.end() || J != Y.end()) {
+          if (J == Y.end() || (I != X.end() && I->first < J->first)) {
+            Fn(I->first, &I->second, nullptr);
+            ++I;
+          } else if (I == X.end() || J->first < I->first) {
+            Fn(J->first, nullptr, &J->second);
+            ++J;
+          } else {
+            Fn(I->first, &I->second, &J->second);
+            ++I;
+            ++J;
+          }
+        }
+      }
+    }
+  }
+
   /// The entries sorted by key, for deterministic output.
   std::vector<std::pair<const std::string *, const V *>> sorted() const {
     std::vector<std::pair<const std::string *, const V *>> Out;

@@ -2,6 +2,8 @@
 
 #include "ir/Expr.h"
 
+#include "frontend/Parser.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 namespace migc::ir {
@@ -77,14 +79,18 @@ const char *opText(OpCode Op) {
   return "";
 }
 
+} // namespace
+
 bool isPlainName(llvm::StringRef N) {
-  if (N.empty() || !(llvm::isAlpha(N[0]) || N[0] == '_'))
+  if (N.empty() || !(llvm::isAlpha(N[0]) || N[0] == '_') || isKeyword(N))
     return false;
   for (char C : N)
     if (!llvm::isAlnum(C) && C != '_')
       return false;
   return true;
 }
+
+namespace {
 
 std::string quoted(llvm::StringRef S, char Q) {
   std::string Out(1, Q);

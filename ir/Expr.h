@@ -56,6 +56,9 @@ struct PrintOptions {
 /// parentheses.
 std::string print(const Expr &E, const PrintOptions &Opts = {});
 
+/// Whether a name can be written without quotes in .mig (not a keyword).
+bool isPlainName(llvm::StringRef N);
+
 /// Calls F for every column reference.
 void forEachColumn(const Expr &E, llvm::function_ref<void(const Expr &)> F);
 bool usesColumn(const Expr &E, llvm::StringRef Column);

@@ -1,5 +1,6 @@
 //===- Lower.cpp - AST operations to IR against the current schema --------===//
 
+#include "ir/Inverse.h"
 #include "ir/Names.h"
 #include "ir/Touches.h"
 #include "ir/Replay.h"
@@ -419,17 +420,25 @@ Migration lowerHeader(const ast::Migration &M) {
 }
 
 std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags, std::vector<Touch> *Touches) {
+                            DiagList &Diags, std::vector<Touch> *Touches,
+                            std::vector<std::optional<std::vector<Op>>> *Inverses) {
   std::vector<Op> Out;
   Out.reserve(Ops.size());
   for (const ast::Op &A : Ops) {
     Op O = lowerOp(A, S, Diags);
     if (Touches)
       collectTouches(O, S, *Touches);
+    if (Inverses)
+      Inverses->push_back(invertOp(O, S, Diags));
     applyOp(O, S, Diags);
     Out.push_back(std::move(O));
   }
   return Out;
+}
+
+void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags) {
+  for (const Op &O : Ops)
+    applyOp(O, S, Diags);
 }
 
 } // namespace migc::ir

@@ -27,9 +27,14 @@ Migration lowerHeader(const ast::Migration &M);
 
 /// Lowers and applies each operation of Ops in turn; returns the IR. With
 /// Touches, also records what each operation reads and writes.
-std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags,
-                            std::vector<struct Touch> *Touches = nullptr);
+/// With Inverses, also records each operation's inverse (ir/Inverse.h).
+std::vector<Op>
+replayBlock(const std::vector<ast::Op> &Ops, Schema &S, DiagList &Diags,
+            std::vector<struct Touch> *Touches = nullptr,
+            std::vector<std::optional<std::vector<Op>>> *Inverses = nullptr);
+
+/// Applies IR operations (a synthesized down) in turn.
+void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags);
 
 } // namespace migc::ir
 

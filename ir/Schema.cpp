@@ -138,6 +138,28 @@ void Schema::renameTable(llvm::StringRef From, llvm::StringRef To) {
   }
 }
 
+void Schema::forEachTableChange(
+    const Schema &Other,
+    llvm::function_ref<void(llvm::StringRef, const Table *, const Table *)> F)
+    const {
+  Tables.forEachDifference(Other.Tables, [&](const std::string &N,
+                                             const std::shared_ptr<Table> *A,
+                                             const std::shared_ptr<Table> *B) {
+    const Table *TA = A ? A->get() : nullptr, *TB = B ? B->get() : nullptr;
+    if (TA != TB)
+      F(N, TA, TB);
+  });
+}
+
+void Schema::forEachIndexChange(
+    const Schema &Other,
+    llvm::function_ref<void(llvm::StringRef, const Index *, const Index *)> F)
+    const {
+  Indexes.forEachDifference(Other.Indexes,
+                            [&](const std::string &N, const Index *A,
+                                const Index *B) { F(N, A, B); });
+}
+
 std::vector<const Table *> Schema::tables() const {
   std::vector<const Table *> Out;
   for (auto [Name, T] : Tables.sorted())

@@ -115,6 +115,17 @@ public:
   void addConstraint(Table &T, Constraint C);
   void removeConstraint(Table &T, size_t Index);
 
+  /// Calls F(name, here, there) for each table or index that may differ
+  /// from Other (null where absent); storage two snapshots share is skipped.
+  void forEachTableChange(
+      const Schema &Other,
+      llvm::function_ref<void(llvm::StringRef, const Table *, const Table *)> F)
+      const;
+  void forEachIndexChange(
+      const Schema &Other,
+      llvm::function_ref<void(llvm::StringRef, const Index *, const Index *)> F)
+      const;
+
   /// What holds a name in the relation namespace (a table, an index, or the
   /// index of a primary key / unique constraint), for a message and a note.
   struct RelationHolder {
@@ -185,7 +196,10 @@ struct Migration {
   std::vector<llvm::SMRange> RequiresRanges;
   std::optional<std::string> Author, Description, Irreversible;
   std::vector<Op> Up;
+  /// Written, or synthesized by migc (DownSynthesized) when omitted and
+  /// every operation of `up` has an inverse.
   std::optional<std::vector<Op>> Down;
+  bool DownSynthesized = false;
 };
 
 llvm::StringRef opName(OpKind K);

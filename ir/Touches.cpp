@@ -53,8 +53,11 @@ void Collector::run() {
   case OpKind::CreateTable:
     table(O.NewTable.Name, true);
     for (const Constraint &C : O.NewTable.Constraints)
-      if (C.Kind == ConstraintKind::ForeignKey && C.RefTable != O.NewTable.Name)
+      if (C.Kind == ConstraintKind::ForeignKey && C.RefTable != O.NewTable.Name) {
         table(C.RefTable, false);
+        for (const std::string &Col : C.RefColumns)
+          column(C.RefTable, Col, false);
+      }
     return;
   case OpKind::DropTable:
   case OpKind::RenameTable:
@@ -93,8 +96,13 @@ void Collector::run() {
     return;
   case OpKind::DropIndex:
     add("index:" + O.Name, true);
-    if (const Index *I = S.findIndex(O.Name))
+    // The index's columns: dropping one of them first would fail.
+    if (const Index *I = S.findIndex(O.Name)) {
       table(I->Table, false);
+      for (const IndexKey &K : I->Keys)
+        column(I->Table, K.Column, false);
+      columnsOf(I->Table, I->Where);
+    }
     return;
   case OpKind::AddConstraint:
     table(T, false);
@@ -104,6 +112,13 @@ void Collector::run() {
   case OpKind::DropConstraint:
     table(T, false);
     add("constraint:" + T.str() + "." + O.Name, true);
+    if (const Table *Tab = S.findTable(T))
+      for (const Constraint &C : Tab->Constraints)
+        if (C.Name == O.Name) {
+          for (const std::string &Col : C.Columns)
+            column(T, Col, false);
+          columnsOf(T, C.Check);
+        }
     return;
   case OpKind::Update:
     table(T, false);
@@ -119,8 +134,12 @@ void Collector::run() {
     table(T, false);
     rows(T, true);
     columnsOf(T, O.Value);
-    for (const std::string &Col : O.InsertColumns)
-      column(T, Col, false);
+    // An insert reads every column: those it leaves out take their default
+    // (or null, if allowed).
+    if (O.Kind == OpKind::Insert)
+      if (const Table *Tab = S.findTable(T))
+        for (const Column &C : Tab->Columns)
+          column(T, C.Name, false);
     return;
   case OpKind::Sql:
     // Opaque: it may touch anything; opaque-sql already says so.

@@ -10,9 +10,13 @@
 
 #include "passes/DependencyGraph.h"
 
+#include "ir/OpPrinter.h"
+
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <map>
 
 namespace migc::passes {
 
@@ -22,11 +26,24 @@ namespace {
 std::vector<llvm::BitVector> ancestors(const ir::MigrationOrder &O,
                                        size_t N) {
   std::vector<llvm::BitVector> A(N, llvm::BitVector(unsigned(N)));
-  for (unsigned M : O.Order)
-    for (unsigned R : O.Requires[M]) {
-      A[M].set(R);
-      A[M] |= A[R];
-    }
+  // One pass in replay order is enough for a DAG; inside cycles the order
+  // is not topological, so passes repeat until nothing changes.
+  bool Changed = true;
+  for (unsigned Pass = 0; Changed; ++Pass) {
+    Changed = false;
+    for (unsigned M : O.Order)
+      for (unsigned R : O.Requires[M]) {
+        if (Pass == 0) {
+          A[M].set(R);
+          A[M] |= A[R];
+          continue;
+        }
+        llvm::BitVector Old = A[M];
+        A[M] |= A[R];
+        Changed |= Old != A[M];
+      }
+    Changed |= Pass == 0 && !O.Cycles.empty();
+  }
   return A;
 }
 
@@ -91,8 +108,14 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
   std::vector<unsigned> Position(Ms.size());
   for (size_t I = 0; I < O.Order.size(); ++I)
     Position[O.Order[I]] = unsigned(I);
-  llvm::DenseSet<std::pair<unsigned, unsigned>> Reported;
-  std::vector<std::pair<std::string, std::pair<Toucher, Toucher>>> Found;
+  // One report per pair, on the object that says most: a write/write clash
+  // before a write/read one, then the smallest key (a stable choice).
+  struct Pick {
+    std::string Key;
+    Toucher First, Second;
+    bool BothWrite;
+  };
+  std::map<std::pair<unsigned, unsigned>, Pick> Picked;
   for (auto &Entry : ByKey) {
     const std::vector<Toucher> &L = Entry.getValue();
     for (size_t I = 0; I < L.size(); ++I) {
@@ -108,22 +131,26 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
         Toucher First = L[I], Second = L[J];
         if (Position[A] > Position[B])
           std::swap(First, Second);
-        if (!Reported.insert({First.Mig, Second.Mig}).second)
-          continue;
-        Found.push_back({Entry.getKey().str(), {First, Second}});
+        Pick P{Entry.getKey().str(), First, Second,
+               First.T->Write && Second.T->Write};
+        auto [It, New] = Picked.try_emplace({First.Mig, Second.Mig}, P);
+        if (!New && std::make_pair(!P.BothWrite, P.Key) <
+                        std::make_pair(!It->second.BothWrite, It->second.Key))
+          It->second = P;
       }
     }
   }
-  // Deterministic output: by position of the later migration, then key.
-  llvm::sort(Found, [&](const auto &X, const auto &Y) {
-    auto KX = std::make_tuple(Position[X.second.second.Mig],
-                              Position[X.second.first.Mig], X.first);
-    auto KY = std::make_tuple(Position[Y.second.second.Mig],
-                              Position[Y.second.first.Mig], Y.first);
-    return KX < KY;
+  // Deterministic output: by position of the later migration.
+  std::vector<Pick> Found;
+  for (auto &[Pair, P] : Picked)
+    Found.push_back(P);
+  llvm::sort(Found, [&](const Pick &X, const Pick &Y) {
+    return std::make_pair(Position[X.Second.Mig], Position[X.First.Mig]) <
+           std::make_pair(Position[Y.Second.Mig], Position[Y.First.Mig]);
   });
-  for (auto &[Key, Pair] : Found) {
-    auto [First, Second] = Pair;
+  for (const Pick &P : Found) {
+    const std::string &Key = P.Key;
+    const Toucher &First = P.First, &Second = P.Second;
     const ir::Migration &A = Ms[First.Mig], &B = Ms[Second.Mig];
     F.Conflicts.push_back({First.Mig, Second.Mig, Key});
     auto Verb = [](const ir::Touch *T) { return T->Write ? "changes" : "uses"; };
@@ -134,8 +161,9 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
                           ", but neither requires the other: the result "
                           "depends on which runs first")
         .note(First.T->At, quote(A.Name) + " " + Verb(First.T) + " it here")
-        .note(B.NameRange, "add `requires " + A.Name + ";` to " +
-                               quote(B.Name) + " to run them in this order");
+        .note(B.NameRange, "add `requires " + ir::printName(A.Name) +
+                               ";` to " + quote(B.Name) +
+                               " to run them in this order");
   }
   return F;
 }

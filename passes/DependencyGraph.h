@@ -19,7 +19,7 @@ struct GraphFacts {
   std::vector<unsigned> Heads;
   struct Conflict {
     unsigned First, Second; // in replay order
-    std::string Key;        // the first object they both touch
+    std::string Key;        // one object they both touch (deterministic)
   };
   std::vector<Conflict> Conflicts;
   /// Statistics: pairs of touches compared.

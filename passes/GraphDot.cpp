@@ -42,7 +42,8 @@ void printGraphDot(llvm::raw_ostream &OS, const std::vector<ir::Migration> &Ms,
     }
   OS << "digraph migrations {\n"
      << "  rankdir=LR;\n"
-     << "  node [shape=box, fontname=\"Helvetica\"];\n";
+     << "  node [shape=box, fontname=\"Helvetica\"];\n"
+     << "  edge [fontname=\"Helvetica\"];\n";
   for (unsigned M : O.Order) {
     OS << "  " << dotString(Ms[M].Name);
     std::vector<std::string> Attrs;

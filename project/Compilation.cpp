@@ -3,6 +3,7 @@
 #include "project/Compilation.h"
 
 #include "frontend/Parser.h"
+#include "ir/Inverse.h"
 #include "ir/Replay.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -66,6 +67,43 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
 
 } // namespace
 
+void Compilation::replayMigration(unsigned I, DiagList &Found) {
+  const ast::Migration &M = *Syntax[I];
+  ir::Migration &IR = Migrations[I];
+  ir::Schema Before = Final; // a snapshot: cheap, see ir/CowMap.h
+  bool Synthesize = !M.Down && !M.Irreversible;
+  std::vector<std::optional<std::vector<ir::Op>>> Inverses;
+  IR.Up = ir::replayBlock(M.Up, Final, Found, &Touches[I],
+                          Synthesize ? &Inverses : nullptr);
+  if (M.Down) {
+    // A written down runs on the schema after up and must give back the
+    // schema before it.
+    ir::Schema After = Final;
+    std::vector<ir::Touch> DownTouches;
+    IR.Down = ir::replayBlock(*M.Down, After, Found, &DownTouches);
+    ir::checkDownRestores(Before, After, M.DownRange, Touches[I], DownTouches,
+                          Found);
+    return;
+  }
+  if (!Synthesize)
+    return;
+  std::vector<ir::Op> Down;
+  for (size_t K = Inverses.size(); K-- > 0;) {
+    if (!Inverses[K]) {
+      Found.emplace_back(Rule::MissingInverse, IR.Up[K].Range,
+                         "migration " + quote(IR.Name) + " has no `down`, and " +
+                             "this `" + ir::opName(IR.Up[K].Kind).str() +
+                             "` cannot be undone: write a `down` or declare " +
+                             "the migration `irreversible 'why';`");
+      return;
+    }
+    for (ir::Op &O : *Inverses[K])
+      Down.push_back(std::move(O));
+  }
+  IR.Down = std::move(Down);
+  IR.DownSynthesized = true;
+}
+
 bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
   auto Start = std::chrono::steady_clock::now();
   for (ParseOutput &P : parseAll(SM, Opts.Jobs)) {
@@ -102,14 +140,7 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
   for (unsigned I : Order.Order) {
     if (!Selected[I])
       continue;
-    const ast::Migration &M = *Syntax[I];
-    Migrations[I].Up = ir::replayBlock(M.Up, Final, Found, &Touches[I]);
-    // A written down runs on the schema after up; checking that it restores
-    // the schema before up is the inverse analysis's job.
-    if (M.Down) {
-      ir::Schema Scratch = Final;
-      Migrations[I].Down = ir::replayBlock(*M.Down, Scratch, Found);
-    }
+    replayMigration(I, Found);
     Diags.report(std::move(Found));
   }
   ReplaySeconds = secondsSince(Start);

@@ -50,6 +50,10 @@ public:
   void load(const Project &P, DiagnosticEngine &Diags);
   /// Parses, orders and replays. Returns false if --at names no migration.
   bool run(DiagnosticEngine &Diags, const CompileOptions &Opts);
+
+private:
+  /// Replays migration I's up; checks its written down or synthesizes one.
+  void replayMigration(unsigned I, DiagList &Found);
 };
 
 } // namespace migc

@@ -1,0 +1,36 @@
+//===- Inverse.h - Undoing operations, and checking downs -----*- C++ -*-===//
+//
+// Spec sections 3 and 8.3 (the structural part). A migration without a
+// `down` gets one synthesized: the inverse of each `up` operation, built
+// from the schema just before it, in reverse order. A written `down` is
+// replayed after `up` and the result compared with the schema before `up`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_IR_INVERSE_H
+#define MIGC_IR_INVERSE_H
+
+#include "diag/Diagnostic.h"
+#include "ir/Schema.h"
+#include "ir/Touches.h"
+
+namespace migc::ir {
+
+/// The operations that undo O, in the order to run them, given the schema
+/// O runs on; nullopt when O has no inverse (update, delete, sql without
+/// `down`, an insert migc cannot take back). Reports, as lossy-down, data
+/// the inverse cannot bring back.
+std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &Before,
+                                        DiagList &Diags);
+
+/// Compares the schema after `up` then `down` (After) with the one before
+/// `up` (Before) and reports each difference at the `down` operation that
+/// touched the object (else at DownAt), with a note at the `up` operation
+/// that did.
+void checkDownRestores(const Schema &Before, const Schema &After,
+                       llvm::SMRange DownAt,
+                       const std::vector<Touch> &UpTouches,
+                       const std::vector<Touch> &DownTouches, DiagList &Diags);
+
+} // namespace migc::ir
+
+#endif

@@ -1,0 +1,177 @@
+//===- SchemaDiff.cpp - Does `down` give back the schema before `up`? -----===//
+
+#include "ir/Inverse.h"
+#include "ir/OpPrinter.h"
+
+namespace migc::ir {
+
+namespace {
+
+class DownChecker {
+public:
+  DownChecker(llvm::SMRange DownAt, const std::vector<Touch> &UpTouches,
+              const std::vector<Touch> &DownTouches, DiagList &Diags)
+      : DownAt(DownAt), UpTouches(UpTouches), DownTouches(DownTouches),
+        Diags(Diags) {}
+
+  void table(llvm::StringRef Name, const Table *Before, const Table *After);
+  void index(llvm::StringRef Name, const Index *Before, const Index *After);
+
+private:
+  /// Reports at the down block; the note points at what `up` did to Key.
+  void report(const std::string &Key, std::string Msg,
+              Rule R = Rule::DownMismatch) {
+    llvm::SMRange At = DownAt;
+    for (const Touch &T : DownTouches)
+      if (T.Key == Key && T.Write)
+        At = T.At; // the last down operation that changed it
+    Diagnostic &D = Diags.emplace_back(R, At, std::move(Msg));
+    for (const Touch &T : UpTouches)
+      if (T.Key == Key && T.Write) {
+        D.note(T.At, "`up` changes it here");
+        return;
+      }
+  }
+  void columns(const Table &B, const Table &A);
+  void constraints(const Table &B, const Table &A);
+
+  llvm::SMRange DownAt;
+  const std::vector<Touch> &UpTouches, &DownTouches;
+  DiagList &Diags;
+};
+
+std::string defaultText(const Column &C) {
+  return C.Default ? "`" + print(*C.Default) + "`" : "no default";
+}
+
+void DownChecker::columns(const Table &B, const Table &A) {
+  const std::string T = B.Name;
+  for (const Column &CB : B.Columns) {
+    std::string Key = "column:" + T + "." + CB.Name;
+    std::string Name = quote(T + "." + CB.Name);
+    const Column *CA = A.findColumn(CB.Name);
+    if (!CA) {
+      report(Key, "`down` does not restore column " + Name +
+                      ", which existed before `up`");
+      continue;
+    }
+    if (!(CA->Ty == CB.Ty))
+      report(Key, "`down` restores " + Name + " as " + CA->Ty.str() +
+                      ", but `up` found it " + CB.Ty.str());
+    if (CA->Nullable != CB.Nullable)
+      report(Key, "`down` leaves " + Name +
+                      (CA->Nullable ? " nullable" : " not null") +
+                      ", but `up` found it " +
+                      (CB.Nullable ? "nullable" : "not null"));
+    if (defaultText(*CA) != defaultText(CB))
+      report(Key, "`down` leaves " + Name + " with " + defaultText(*CA) +
+                      ", but `up` found " + defaultText(CB));
+    if (CA->Identity != CB.Identity)
+      report(Key, "`down` leaves " + Name +
+                      (CA->Identity ? " an identity column" :
+                                      " without identity") +
+                      ", unlike before `up`");
+  }
+  for (const Column &CA : A.Columns)
+    if (!B.findColumn(CA.Name))
+      report("column:" + T + "." + CA.Name,
+             "`down` leaves column " + quote(T + "." + CA.Name) +
+                 ", which did not exist before `up`");
+  // Same columns, another order: worth knowing, harmless to queries that
+  // name their columns.
+  std::vector<std::string> OB, OA;
+  for (const Column &C : B.Columns)
+    if (A.findColumn(C.Name))
+      OB.push_back(C.Name);
+  for (const Column &C : A.Columns)
+    if (B.findColumn(C.Name))
+      OA.push_back(C.Name);
+  if (OA != OB) {
+    auto Join = [](const std::vector<std::string> &V) {
+      std::string S;
+      for (const std::string &N : V)
+        S += (S.empty() ? "" : ", ") + N;
+      return S;
+    };
+    report("table:" + T,
+           "`down` restores the columns of " + quote(T) +
+               " in another order: (" + Join(OA) + ") instead of (" +
+               Join(OB) + ")",
+           Rule::DownColumnOrder);
+  }
+}
+
+void DownChecker::constraints(const Table &B, const Table &A) {
+  const std::string T = B.Name;
+  auto Text = [](const Constraint &C) {
+    return printConstraintBody(C) + (C.NotValid ? " not valid" : "");
+  };
+  for (const Constraint &CB : B.Constraints) {
+    std::string Key = "constraint:" + T + "." + CB.Name;
+    const Constraint *CA = nullptr;
+    for (const Constraint &K : A.Constraints)
+      if (K.Name == CB.Name)
+        CA = &K;
+    if (!CA)
+      report(Key, "`down` does not restore constraint " + quote(CB.Name) +
+                      " on " + quote(T) + " (" + Text(CB) + ")");
+    else if (Text(*CA) != Text(CB))
+      report(Key, "`down` restores constraint " + quote(CB.Name) + " on " +
+                      quote(T) + " as `" + Text(*CA) + "`, but `up` found `" +
+                      Text(CB) + "`");
+  }
+  for (const Constraint &CA : A.Constraints)
+    if (!llvm::any_of(B.Constraints,
+                      [&](const Constraint &K) { return K.Name == CA.Name; }))
+      report("constraint:" + T + "." + CA.Name,
+             "`down` leaves constraint " + quote(CA.Name) + " on " + quote(T) +
+                 ", which did not exist before `up`");
+}
+
+void DownChecker::table(llvm::StringRef Name, const Table *B, const Table *A) {
+  std::string Key = "table:" + Name.str();
+  if (!A) {
+    report(Key, "`down` does not restore table " + quote(Name) +
+                    ", which existed before `up`");
+    return;
+  }
+  if (!B) {
+    report(Key, "`down` does not drop table " + quote(Name) +
+                    ", which `up` created");
+    return;
+  }
+  columns(*B, *A);
+  constraints(*B, *A);
+}
+
+void DownChecker::index(llvm::StringRef Name, const Index *B, const Index *A) {
+  std::string Key = "index:" + Name.str();
+  if (!A) {
+    report(Key, "`down` does not restore index " + quote(Name) + " (" +
+                    printCreateIndex(*B) + ")");
+  } else if (!B) {
+    report(Key, "`down` does not drop index " + quote(Name) +
+                    ", which `up` created");
+  } else if (printCreateIndex(*A) != printCreateIndex(*B)) {
+    report(Key, "`down` restores index " + quote(Name) + " as `" +
+                    printCreateIndex(*A) + "`, but `up` found `" +
+                    printCreateIndex(*B) + "`");
+  }
+}
+
+} // namespace
+
+void checkDownRestores(const Schema &Before, const Schema &After,
+                       llvm::SMRange DownAt,
+                       const std::vector<Touch> &UpTouches,
+                       const std::vector<Touch> &DownTouches, DiagList &Diags) {
+  DownChecker C(DownAt, UpTouches, DownTouches, Diags);
+  // Both schemas come from one history: only what up and down rewrote is
+  // compared, not the whole schema.
+  Before.forEachTableChange(After, [&](llvm::StringRef N, const Table *B,
+                                       const Table *A) { C.table(N, B, A); });
+  Before.forEachIndexChange(After, [&](llvm::StringRef N, const Index *B,
+                                       const Index *A) { C.index(N, B, A); });
+}
+
+} // namespace migc::ir
