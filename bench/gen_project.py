@@ -1556,6 +1556,13 @@ class Gen:
                     down.append(inv)
                 self.downs += 1
         self.count += 1
+        # Without a down, a migration that changes data says it is one-way,
+        # as a careful author would (migc cannot undo updates, and a
+        # re-created table or column comes back empty).
+        one_way = ("update", "insert", "drop_column", "drop_table")
+        if down is None and m.irreversible is None and \
+                any(k in one_way for k in m.ops):
+            m.irreversible = "changes data a down cannot restore"
 
         lines = []
         if rng.random() < 0.12:

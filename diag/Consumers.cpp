@@ -32,6 +32,26 @@ llvm::SMDiagnostic makeMessage(const llvm::SourceMgr &SM, llvm::SMRange R,
                         : llvm::ArrayRef<llvm::SMRange>());
   constexpr int Window = 120;
   llvm::StringRef Line = D.getLineContents();
+  // Control characters in the source line would drive the terminal; each
+  // becomes one `?`, so the caret stays under the right column.
+  bool Control = llvm::any_of(Line, [](char C) {
+    unsigned char U = static_cast<unsigned char>(C);
+    return (U < 0x20 && C != '\t') || U == 0x7f;
+  });
+  if (Control) {
+    std::string Clean = Line.str();
+    for (char &C : Clean) {
+      unsigned char U = static_cast<unsigned char>(C);
+      if ((U < 0x20 && C != '\t') || U == 0x7f)
+        C = '?';
+    }
+    std::vector<std::pair<unsigned, unsigned>> Ranges(D.getRanges().begin(),
+                                                      D.getRanges().end());
+    D = llvm::SMDiagnostic(SM, D.getLoc(), D.getFilename(), D.getLineNo(),
+                           D.getColumnNo(), D.getKind(), D.getMessage(), Clean,
+                           Ranges);
+    Line = D.getLineContents();
+  }
   if (Line.size() <= size_t(Window * 2) || D.getColumnNo() < 0)
     return D;
   int Col = D.getColumnNo();

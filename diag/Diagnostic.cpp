@@ -45,11 +45,27 @@ llvm::StringRef severityName(Severity S) {
   return "error";
 }
 
+/// Control characters as \xNN: a name must not drive the terminal.
+static std::string printable(llvm::StringRef S) {
+  std::string Out;
+  for (char C : S) {
+    unsigned char U = static_cast<unsigned char>(C);
+    if (U < 0x20 || U == 0x7f) {
+      char Buf[8];
+      snprintf(Buf, sizeof Buf, "\\x%02x", U);
+      Out += Buf;
+    } else {
+      Out += C;
+    }
+  }
+  return Out;
+}
+
 std::string quote(llvm::StringRef Name) {
   constexpr size_t Max = 64;
   if (Name.size() <= Max)
-    return "`" + Name.str() + "`";
-  return "`" + Name.take_front(Max).str() + "...` (" +
+    return "`" + printable(Name) + "`";
+  return "`" + printable(Name.take_front(Max)) + "...` (" +
          std::to_string(Name.size()) + " bytes)";
 }
 

@@ -246,26 +246,67 @@ private:
     BadStart = BadEnd = nullptr;
   }
 
-  /// Returns false when the nesting limit is passed (reported once).
+  /// Returns false when a limit is passed (reported once). Both bound the
+  /// depth of the syntax tree, which the parser and every later stage walk
+  /// recursively: nesting (parentheses, `case`, prefix operators), and the
+  /// length of an operator chain, which builds a tree as deep as it is long.
   bool trackNesting(const antlr4::Token &T, size_t Type) {
     switch (Type) {
     case MigLexer::LPAREN:
     case MigLexer::CASE:
       ++Depth;
       UnaryRun = 0;
+      Chain.push_back(0);
       break;
     case MigLexer::RPAREN:
     case MigLexer::END:
       Depth -= Depth > 0;
       UnaryRun = 0;
+      if (Chain.size() > 1)
+        Chain.pop_back();
       break;
     case MigLexer::NOT:
     case MigLexer::MINUS:
     case MigLexer::PLUS:
       ++UnaryRun;
+      ++Chain.back();
+      break;
+    // Operators that chain (comparisons cannot: `a = b = c` is no
+    // expression, so they add no depth).
+    case MigLexer::AND: case MigLexer::OR: case MigLexer::CONCAT:
+    case MigLexer::STAR: case MigLexer::SLASH: case MigLexer::PERCENT:
+      UnaryRun = 0;
+      ++Chain.back();
+      break;
+    case MigLexer::COMMA: case MigLexer::WHEN: case MigLexer::THEN:
+    case MigLexer::ELSE:
+      UnaryRun = 0;
+      Chain.back() = 0;
+      break;
+    case MigLexer::SEMI:
+      UnaryRun = 0;
+      Chain.assign(Chain.size(), 0);
+      break;
+    case MigLexer::LBRACE:
+    case MigLexer::RBRACE:
+      // Expressions live inside `up { }` and `down { }`; stray operators
+      // outside are syntax errors, not trees.
+      Braces = Type == MigLexer::LBRACE ? Braces + 1 : Braces - (Braces > 0);
+      UnaryRun = 0;
+      Chain.assign(Chain.size(), 0);
       break;
     default:
       UnaryRun = 0;
+    }
+    if (!Braces)
+      Chain.back() = 0;
+    if (Chain.back() > MaxOperatorChain) {
+      Diags.emplace_back(Rule::NestingTooDeep, rangeOf(T),
+                         "expression chains more than " +
+                             std::to_string(MaxOperatorChain) +
+                             " operators; split it (migc stops reading this "
+                             "file here)");
+      return false;
     }
     if (Depth + UnaryRun <= MaxNestingDepth)
       return true;
@@ -280,7 +321,8 @@ private:
   DiagList &Diags;
   const char *PrevEnd = nullptr;
   const char *BadStart = nullptr, *BadEnd = nullptr;
-  unsigned Depth = 0, UnaryRun = 0, Errors = 0;
+  unsigned Depth = 0, UnaryRun = 0, Errors = 0, Braces = 0;
+  std::vector<unsigned> Chain = {0}; // operators so far, per nesting level
 };
 
 } // namespace

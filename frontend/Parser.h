@@ -24,6 +24,8 @@ bool isKeyword(llvm::StringRef Word);
 
 /// Deepest nesting of parentheses, `case` and prefix operators accepted.
 constexpr unsigned MaxNestingDepth = 200;
+/// Longest chain of operators in one expression (`a and b and ...`).
+constexpr unsigned MaxOperatorChain = 4000;
 
 } // namespace migc
 

@@ -106,8 +106,15 @@ std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
     Path.push_back(Start);
     std::reverse(Path.begin(), Path.end());
     std::string Text;
-    for (unsigned P : Path)
-      Text += quote(Ms[P].Name) + " requires ";
+    for (size_t K = 0; K < Path.size(); ++K) {
+      // A very long cycle is shown by its ends.
+      if (Path.size() > 12 && K == 5) {
+        Text += "... (" + std::to_string(Path.size() - 8) +
+                " more) ... requires ";
+        K = Path.size() - 3;
+      }
+      Text += quote(Ms[Path[K]].Name) + " requires ";
+    }
     Text += quote(Ms[Start].Name);
     Diagnostic &D = Diags.emplace_back(
         Rule::DependencyCycle, Closing,
@@ -119,6 +126,31 @@ std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
     O.Cycles.push_back(Path);
   }
   return SccOf;
+}
+
+/// Numbers the strongly connected components of all valid migrations,
+/// dependencies first (Tarjan's order, as LLVM's scc_iterator gives it).
+void numberComponents(MigrationOrder &O) {
+  size_t N = O.Requires.size();
+  DepGraph G;
+  G.Nodes.resize(N + 1);
+  for (unsigned I = 0; I <= N; ++I)
+    G.Nodes[I].Id = I;
+  for (unsigned I = 0; I < N; ++I) {
+    if (!O.Valid[I])
+      continue;
+    G.Nodes.back().Succ.push_back(&G.Nodes[I]);
+    for (unsigned R : O.Requires[I])
+      G.Nodes[I].Succ.push_back(&G.Nodes[R]);
+  }
+  O.Component.assign(N, ~0u);
+  unsigned Next = 0;
+  for (auto It = llvm::scc_begin(&G); !It.isAtEnd(); ++It) {
+    for (DepNode *Node : *It)
+      if (Node->Id < N)
+        O.Component[Node->Id] = Next;
+    ++Next;
+  }
 }
 
 } // namespace
@@ -167,6 +199,7 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
       ++Pending[I];
     }
   }
+  numberComponents(O);
   auto Later = [&](unsigned A, unsigned B) { return Ms[A].Name > Ms[B].Name; };
   std::priority_queue<unsigned, std::vector<unsigned>, decltype(Later)> Ready(
       Later);

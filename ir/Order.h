@@ -18,6 +18,10 @@ struct MigrationOrder {
   std::vector<bool> Valid;
   /// Each reported cycle, as the migrations in `requires` order.
   std::vector<std::vector<unsigned>> Cycles;
+  /// Per migration: its strongly connected component of `requires`,
+  /// numbered so that a component comes after those it requires (~0u for
+  /// duplicates).
+  std::vector<unsigned> Component;
 };
 
 /// Orders Ms and reports duplicate names, unknown requires and cycles.

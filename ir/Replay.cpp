@@ -29,7 +29,7 @@ private:
       return T;
     report(Rule::UnknownTable, At,
            "table " + quote(Name) + " does not exist at this point" +
-               didYouMean(Name, S.tableNames()));
+               (suggestionsLeft() ? didYouMean(Name, S.tableNames()) : ""));
     return nullptr;
   }
 
@@ -562,8 +562,9 @@ bool Applier::dropIndex(const Op &O) {
       return false;
     }
     std::vector<llvm::StringRef> Names;
-    for (const Index *I : S.indexes())
-      Names.push_back(I->Name);
+    if (suggestionsLeft())
+      for (const Index *I : S.indexes())
+        Names.push_back(I->Name);
     report(Rule::UnknownIndex, O.NameRange,
            "index " + quote(O.Name) + " does not exist at this point" +
                didYouMean(O.Name, Names));

@@ -2,10 +2,24 @@
 
 #include "ir/TypeCheck.h"
 
+#include <atomic>
+
 namespace migc::ir {
+
+static std::atomic<unsigned> SuggestionBudget{300};
+
+bool suggestionsLeft() {
+  return SuggestionBudget.load(std::memory_order_relaxed) != 0;
+}
 
 std::string didYouMean(llvm::StringRef Name,
                        llvm::ArrayRef<llvm::StringRef> Candidates) {
+  // Each suggestion compares the name with every candidate; thousands of
+  // unknown names against thousands of candidates would take minutes, and
+  // past the error limit nobody reads them. The first few hundred get one.
+  if (!suggestionsLeft())
+    return "";
+  SuggestionBudget.fetch_sub(1, std::memory_order_relaxed);
   // A name that differs only in case is almost surely the one meant.
   for (llvm::StringRef C : Candidates)
     if (C != Name && C.equals_insensitive(Name))

@@ -32,6 +32,10 @@ void expectBool(const Expr &E, llvm::StringRef What, DiagList &Diags);
 bool expectAssignable(const Expr &E, Type To, llvm::StringRef What,
                       DiagList &Diags);
 
+/// Whether didYouMean will still look (a few hundred per run): callers with
+/// a costly list of candidates ask first.
+bool suggestionsLeft();
+
 /// "; did you mean `users`?" when a candidate is close to Name, else "".
 std::string didYouMean(llvm::StringRef Name,
                        llvm::ArrayRef<llvm::StringRef> Candidates);

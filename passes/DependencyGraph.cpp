@@ -26,23 +26,32 @@ namespace {
 std::vector<llvm::BitVector> ancestors(const ir::MigrationOrder &O,
                                        size_t N) {
   std::vector<llvm::BitVector> A(N, llvm::BitVector(unsigned(N)));
-  // One pass in replay order is enough for a DAG; inside cycles the order
-  // is not topological, so passes repeat until nothing changes.
-  bool Changed = true;
-  for (unsigned Pass = 0; Changed; ++Pass) {
-    Changed = false;
-    for (unsigned M : O.Order)
+  // Over the components of `requires`, dependencies first: the members of a
+  // cycle all reach each other and whatever any of them requires.
+  unsigned Count = 0;
+  for (unsigned C : O.Component)
+    if (C != ~0u)
+      Count = std::max(Count, C + 1);
+  std::vector<std::vector<unsigned>> Members(Count);
+  for (unsigned M = 0; M < N; ++M)
+    if (O.Component[M] != ~0u)
+      Members[O.Component[M]].push_back(M);
+  for (const std::vector<unsigned> &Group : Members) {
+    llvm::BitVector Reach(static_cast<unsigned>(N));
+    bool Cyclic = Group.size() > 1;
+    for (unsigned M : Group)
       for (unsigned R : O.Requires[M]) {
-        if (Pass == 0) {
-          A[M].set(R);
-          A[M] |= A[R];
+        Cyclic |= R == M;
+        if (O.Component[R] == O.Component[M])
           continue;
-        }
-        llvm::BitVector Old = A[M];
-        A[M] |= A[R];
-        Changed |= Old != A[M];
+        Reach.set(R);
+        Reach |= A[R];
       }
-    Changed |= Pass == 0 && !O.Cycles.empty();
+    if (Cyclic)
+      for (unsigned M : Group)
+        Reach.set(M);
+    for (unsigned M : Group)
+      A[M] = Reach;
   }
   return A;
 }

@@ -6,6 +6,7 @@
 #include "ir/Inverse.h"
 #include "ir/Replay.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <atomic>
@@ -25,6 +26,22 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags) {
   auto Start = std::chrono::steady_clock::now();
   std::vector<unsigned> Shown;
   for (const std::string &Path : P.Files) {
+    // Only regular files of sane size: /dev/zero or a FIFO would never end.
+    constexpr uint64_t MaxBytes = 256u << 20;
+    llvm::sys::fs::file_status St;
+    std::string Bad;
+    if (std::error_code EC = llvm::sys::fs::status(Path, St))
+      Bad = EC.message();
+    else if (!llvm::sys::fs::is_regular_file(St))
+      Bad = "not a regular file";
+    else if (St.getSize() > MaxBytes)
+      Bad = "larger than 256 MB";
+    if (!Bad.empty()) {
+      InputError = true;
+      Diags.report(Diagnostic(Rule::IoError, {},
+                              "cannot read '" + Path + "': " + Bad));
+      continue;
+    }
     auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
                                            /*RequiresNullTerminator=*/true);
     if (!Buf) {

@@ -35,7 +35,12 @@ std::string projectRootOf(llvm::StringRef Dir) {
 
 llvm::Error collectFiles(llvm::StringRef Root, std::vector<std::string> &Out) {
   std::error_code EC;
-  for (llvm::sys::fs::recursive_directory_iterator It(Root, EC), End;
+  // Symbolic links to folders are not followed (a link to `.` would loop);
+  // links to files are read (what is not a regular file is refused, with
+  // a diagnostic, when the files are loaded).
+  for (llvm::sys::fs::recursive_directory_iterator It(Root, EC,
+                                                      /*follow=*/false),
+       End;
        It != End && !EC; It.increment(EC)) {
     llvm::StringRef Path = It->path();
     llvm::StringRef Name = llvm::sys::path::filename(Path);
@@ -148,7 +153,9 @@ llvm::Expected<Project> isolatedProject(llvm::ArrayRef<std::string> Paths) {
   for (const std::string &Path : Paths) {
     if (llvm::sys::fs::is_directory(Path))
       return fail("--isolated takes files, and '" + Path + "' is a folder");
-    P.Files.push_back(Path);
+    // The same file named twice is read once.
+    if (std::find(P.Files.begin(), P.Files.end(), Path) == P.Files.end())
+      P.Files.push_back(Path);
   }
   return P;
 }
