@@ -125,6 +125,28 @@ protected:
     }
   }
 
+  /// Between migrations, anything that is not `migration` is reported once
+  /// and skipped up to the next `migration`: ANTLR would otherwise give up
+  /// at the outermost rule and read nothing after it.
+  void sync(antlr4::Parser *P) override {
+    if (P->getContext()->getRuleIndex() != MigParser::RuleFile) {
+      DefaultErrorStrategy::sync(P);
+      return;
+    }
+    antlr4::TokenStream *In = P->getTokenStream();
+    size_t T = In->LA(1);
+    if (T == MigParser::MIGRATION || T == antlr4::Token::EOF)
+      return;
+    antlr4::Token *First = P->getCurrentToken();
+    Ctx.Diags.emplace_back(Rule::SyntaxError, Ctx.range(First),
+                           "unexpected " + show(First) +
+                               " outside a migration; expected `migration`");
+    Ctx.HadSyntaxErrors = true;
+    while (In->LA(1) != MigParser::MIGRATION &&
+           In->LA(1) != antlr4::Token::EOF)
+      P->consume();
+  }
+
   /// Never delete a `;` to repair a statement: the next statement's first
   /// word would then be read as a name (most keywords can be names).
   antlr4::Token *singleTokenDeletion(antlr4::Parser *P) override {
@@ -139,8 +161,8 @@ private:
       return "end of file";
     llvm::StringRef Text = Ctx.text(T);
     if (Text.size() > 40)
-      return "`" + Text.take_front(40).str() + "...`";
-    return "`" + Text.str() + "`";
+      return quote(Text.take_front(40)).insert(41, "...");
+    return quote(Text);
   }
 
   std::string expected(antlr4::Parser *P, const antlr4::misc::IntervalSet &S) {

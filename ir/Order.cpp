@@ -186,10 +186,14 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
       const std::string &R = Ms[I].Requires[K];
       auto It = ByName.find(R);
       if (It == ByName.end()) {
+        std::vector<llvm::StringRef> Others;
+        for (llvm::StringRef N : Names)
+          if (N != Ms[I].Name)
+            Others.push_back(N);
         Diags.emplace_back(Rule::UnknownMigration, Ms[I].RequiresRanges[K],
                            "migration " + quote(Ms[I].Name) + " requires " +
                                quote(R) + ", which does not exist" +
-                               didYouMean(R, Names));
+                               didYouMean(R, Others));
         continue;
       }
       if (llvm::is_contained(O.Requires[I], It->second))

@@ -236,6 +236,14 @@ public:
     if (coin())
       if (std::string Op = createIndex(); !Op.empty())
         Base += "    " + Op + "\n";
+    if (Opts.NotValid) {
+      MTable &T = any(Tables);
+      MCol &C = any(T.Cols);
+      std::string Name = newConstraint();
+      T.Cons.push_back({MCon::Check, Name, {C.Name}});
+      Base += "    add constraint " + Name + " on " + T.Name + " check (" +
+              checkOn(C) + ") not valid;\n";
+    }
     std::string Change;
     unsigned NOps = 1 + pick(8);
     for (unsigned I = 0; I < NOps; ++I) {
@@ -258,8 +266,49 @@ private:
   }
   bool coin(unsigned Percent = 50) { return pick(100) < Percent; }
   template <class T> T &any(std::vector<T> &V) { return V[pick(V.size())]; }
-  std::string fresh(const char *Prefix) {
+  /// A new name, or now and then one that was dropped or renamed away
+  /// (names that come back are where inverses go wrong), if Free(name).
+  std::string fresh(const char *Prefix,
+                    llvm::function_ref<bool(const std::string &)> Free = {}) {
+    if (Free && coin(30)) {
+      std::vector<std::string> Old;
+      for (const std::string &N : Retired)
+        if (llvm::StringRef(N).startswith(Prefix) && Free(N))
+          Old.push_back(N);
+      if (!Old.empty())
+        return any(Old);
+    }
     return Prefix + std::to_string(++Counter);
+  }
+  void retire(const std::string &N) { Retired.push_back(N); }
+  std::string newTable() {
+    return fresh("t", [&](const std::string &N) { return !table(N); });
+  }
+  std::string newColumn(MTable &T) {
+    return fresh("c", [&](const std::string &N) { return !T.col(N); });
+  }
+  std::string newIndex() {
+    return fresh("i", [&](const std::string &N) { return !taken(N); });
+  }
+  std::string newConstraint() {
+    return fresh("k", [&](const std::string &N) { return !taken(N); });
+  }
+  /// Whether a table, an index or a constraint is called N.
+  bool taken(const std::string &N) {
+    if (table(N))
+      return true;
+    for (const MIndex &I : Indexes)
+      if (I.Name == N)
+        return true;
+    for (const MTable &T : Tables)
+      for (const MCon &K : T.Cons)
+        if (K.Name == N)
+          return true;
+    if (Building)
+      for (const MCon &K : Building->Cons)
+        if (K.Name == N)
+          return true;
+    return false;
   }
 
   // -------------------------------------------------- the model
@@ -345,11 +394,12 @@ private:
   // -------------------------------------------------- create table
   std::string createTable() {
     MTable T;
-    T.Name = fresh("t");
+    T.Name = newTable();
+    Building = &T;
     std::vector<std::string> Parts;
     // A primary key most of the time: bigint or text, maybe identity.
-    if (coin(85)) {
-      MCol Id{fresh("c"), coin(75) ? "bigint" : "text"};
+    if (coin(70)) {
+      MCol Id{newColumn(T), coin(75) ? "bigint" : "text"};
       Id.NotNull = true;
       std::string Def = Id.Name + " " + Id.Ty;
       if (Id.Ty == "bigint" && coin(30)) {
@@ -357,13 +407,13 @@ private:
         Def += " identity";
       }
       T.Cols.push_back(Id);
-      MCon P{MCon::PrimaryKey, fresh("k"), {Id.Name}};
+      MCon P{MCon::PrimaryKey, newConstraint(), {Id.Name}};
       T.Cons.push_back(P);
       Parts.push_back(Def);
     }
     unsigned N = 1 + pick(3);
     for (unsigned I = 0; I < N; ++I) {
-      MCol C{fresh("c"), randomType()};
+      MCol C{newColumn(T), randomType()};
       std::string Def = C.Name + " " + C.Ty;
       if (coin(30)) {
         C.NotNull = true;
@@ -378,20 +428,20 @@ private:
     }
     if (coin(40)) {
       const MCol &C = T.Cols[pick(T.Cols.size())];
-      MCon K{MCon::Check, fresh("k"), {C.Name}};
+      MCon K{MCon::Check, newConstraint(), {C.Name}};
       Parts.push_back("constraint " + K.Name + " check (" + checkOn(C) + ")");
       T.Cons.push_back(K);
     }
     if (coin(30)) {
       const MCol &C = T.Cols.back();
-      MCon K{MCon::Unique, fresh("k"), {C.Name}};
+      MCon K{MCon::Unique, newConstraint(), {C.Name}};
       Parts.push_back("constraint " + K.Name + " unique (" + C.Name + ")");
       T.Cons.push_back(K);
     }
     if (coin(40)) {
       MCol &C = T.Cols.back();
       if (auto [To, Col] = target(C.Ty); To) {
-        MCon K{MCon::ForeignKey, fresh("k"), {C.Name}, To->Name, Col};
+        MCon K{MCon::ForeignKey, newConstraint(), {C.Name}, To->Name, Col};
         static const char *Actions[] = {"", " on delete cascade",
                                         " on delete set null",
                                         " on update cascade"};
@@ -413,13 +463,14 @@ private:
       }
     for (const std::string &P : Parts)
       Body += (Body.empty() ? "" : ", ") + P;
+    Building = nullptr;
     Tables.push_back(T);
     return "create table " + T.Name + " (" + Body + ");";
   }
 
   // -------------------------------------------------- operations
   std::string operation() {
-    switch (pick(17)) {
+    switch (pick(18)) {
     case 0: return createTable();
     case 1: return dropTable();
     case 2: return renameTable();
@@ -436,6 +487,7 @@ private:
     case 13: return addConstraint();
     case 14: return dropConstraint();
     case 15: return insert();
+    case 16: return addPrimaryKey();
     default: return "sql 'SELECT " + std::to_string(++Counter) +
                     "' down 'SELECT 0';";
     }
@@ -454,14 +506,24 @@ private:
     }
     if (Ts.empty() || Tables.size() < 2)
       return "";
-    std::string N = any(Ts)->Name;
+    MTable &Dropped = *any(Ts);
+    std::string N = Dropped.Name;
+    retire(N);
+    for (const MCol &C : Dropped.Cols)
+      retire(C.Name);
+    for (const MCon &K : Dropped.Cons)
+      retire(K.Name);
+    for (const MIndex &I : Indexes)
+      if (I.Table == N)
+        retire(I.Name);
     llvm::erase_if(Indexes, [&](const MIndex &I) { return I.Table == N; });
     llvm::erase_if(Tables, [&](const MTable &T) { return T.Name == N; });
     return "drop table " + N + ";";
   }
 
   std::string renameTable() {
-    std::string From = any(Tables).Name, To = fresh("t");
+    std::string From = any(Tables).Name, To = newTable();
+    retire(From);
     table(From)->Name = To;
     for (MTable &T : Tables)
       for (MCon &K : T.Cons)
@@ -475,7 +537,7 @@ private:
 
   std::string addColumn() {
     MTable &T = any(Tables);
-    MCol C{fresh("c"), randomType()};
+    MCol C{newColumn(T), randomType()};
     std::string Op = "add column " + T.Name + "." + C.Name + " " + C.Ty;
     if (C.Ty == "bigint" && coin(10)) {
       C.Identity = C.NotNull = true;
@@ -488,21 +550,23 @@ private:
         C.HasDefault = true;
         Op += " default " + literal(C.Ty);
       }
-      if (coin(25)) {
+      // Inline constraints get PostgreSQL's names (t_c_check, ...); where
+      // that name is taken PostgreSQL picks another, which the model does
+      // not follow: no constraint then.
+      std::string Prefix = T.Name + "_" + C.Name + "_";
+      if (coin(25) && !taken(Prefix + "check")) {
         Op += " check (" + checkOn(C) + ")";
-        T.Cons.push_back({MCon::Check, T.Name + "_" + C.Name + "_check",
-                          {C.Name}});
+        T.Cons.push_back({MCon::Check, Prefix + "check", {C.Name}});
       }
-      if (coin(20)) {
+      if (coin(20) && !taken(Prefix + "key")) {
         Op += " unique";
-        T.Cons.push_back({MCon::Unique, T.Name + "_" + C.Name + "_key",
-                          {C.Name}});
+        T.Cons.push_back({MCon::Unique, Prefix + "key", {C.Name}});
       }
-      if (coin(25))
+      if (coin(25) && !taken(Prefix + "fkey"))
         if (auto [To, Col] = target(C.Ty); To) {
           Op += " references " + To->Name + (coin() ? " (" + Col + ")" : "");
-          T.Cons.push_back({MCon::ForeignKey, T.Name + "_" + C.Name + "_fkey",
-                            {C.Name}, To->Name, Col});
+          T.Cons.push_back({MCon::ForeignKey, Prefix + "fkey", {C.Name},
+                            To->Name, Col});
         }
     }
     T.Cols.push_back(C);
@@ -519,6 +583,7 @@ private:
     if (Cs.empty())
       return "";
     auto [T, C] = any(Cs);
+    retire(C);
     llvm::erase_if(T->Cols, [&](const MCol &X) { return X.Name == C; });
     return "drop column " + T->Name + "." + C + ";";
   }
@@ -526,7 +591,8 @@ private:
   std::string renameColumn() {
     MTable &T = any(Tables);
     MCol &C = any(T.Cols);
-    std::string From = C.Name, To = fresh("c");
+    std::string From = C.Name, To = newColumn(T);
+    retire(From);
     C.Name = To;
     for (MCon &K : T.Cons)
       for (std::string &N : K.Cols)
@@ -606,7 +672,7 @@ private:
 
   std::string createIndex() {
     MTable &T = any(Tables);
-    MIndex I{fresh("i"), T.Name, {}};
+    MIndex I{newIndex(), T.Name, {}};
     std::string Keys;
     unsigned N = 1 + pick(std::min<size_t>(2, T.Cols.size()));
     std::vector<MCol *> Cs;
@@ -635,6 +701,7 @@ private:
       return "";
     size_t K = pick(Indexes.size());
     std::string N = Indexes[K].Name;
+    retire(N);
     Indexes.erase(Indexes.begin() + K);
     return "drop index " + N + ";";
   }
@@ -642,7 +709,7 @@ private:
   std::string addConstraint() {
     MTable &T = any(Tables);
     MCol &C = any(T.Cols);
-    std::string Name = fresh("k");
+    std::string Name = newConstraint();
     std::string NotValid = Opts.NotValid && coin() ? " not valid" : "";
     switch (pick(4)) {
     case 0:
@@ -673,13 +740,22 @@ private:
              NotValid + ";";
     }
     default:
-      if (T.pk() || (!C.NotNull && !Opts.PrimaryKeyOnNullable))
-        return "";
-      C.NotNull = true;
-      T.Cons.push_back({MCon::PrimaryKey, Name, {C.Name}});
-      return "add constraint " + Name + " on " + T.Name + " primary key (" +
-             C.Name + ");";
+      return addPrimaryKey();
     }
+  }
+
+  /// A primary key on a table without one.
+  std::string addPrimaryKey() {
+    auto [T, C] = column([&](MTable &T, MCol &C) {
+      return !T.pk() && (C.NotNull || Opts.PrimaryKeyOnNullable);
+    });
+    if (!T)
+      return "";
+    std::string Name = newConstraint();
+    C->NotNull = true;
+    T->Cons.push_back({MCon::PrimaryKey, Name, {C->Name}});
+    return "add constraint " + Name + " on " + T->Name + " primary key (" +
+           C->Name + ");";
   }
 
   std::string dropConstraint() {
@@ -696,6 +772,7 @@ private:
       return "";
     auto [T, I] = any(Ks);
     std::string N = T->Cons[I].Name;
+    retire(N);
     T->Cons.erase(T->Cons.begin() + I);
     return "drop constraint " + N + " on " + T->Name + ";";
   }
@@ -703,9 +780,11 @@ private:
   /// Rows whose one-column primary key is given as literals.
   std::string insert() {
     std::vector<MTable *> Ts;
+    // (migc takes back rows by an integer or string key only.)
     for (MTable *T : tables())
       if (const MCon *P = T->pk(); P && P->Cols.size() == 1 &&
-                                   !T->col(P->Cols[0])->Identity)
+                                   !T->col(P->Cols[0])->Identity &&
+                                   T->col(P->Cols[0])->Ty != "bool")
         Ts.push_back(T);
     if (Ts.empty())
       return "";
@@ -742,6 +821,8 @@ private:
   unsigned Counter = 0;
   std::vector<MTable> Tables;
   std::vector<MIndex> Indexes;
+  std::vector<std::string> Retired;
+  const MTable *Building = nullptr; // the table create table is making
 };
 
 // ------------------------------------------------------------ the property
@@ -849,7 +930,12 @@ std::string checkPrintedDown(unsigned Seed, GenOptions Opts = {}) {
   return "";
 }
 
-constexpr unsigned Seeds = 600;
+/// 600 seeds by default (about a tenth of a second); MIGC_INVERSE_SEEDS
+/// asks for more.
+const unsigned Seeds = [] {
+  const char *Env = std::getenv("MIGC_INVERSE_SEEDS");
+  return Env && std::atoi(Env) > 0 ? unsigned(std::atoi(Env)) : 600u;
+}();
 
 TEST(InverseProperty, SynthesizedDownRestoresTheSchema) {
   unsigned Failures = 0;

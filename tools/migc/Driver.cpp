@@ -18,6 +18,12 @@ cl::SubCommand GraphCommand("graph",
 
 static cl::OptionCategory Category("migc options");
 
+void hideLibraryOptions() {
+  // LLVM registers options of its own at the top level; `migc --help`
+  // lists the subcommands instead.
+  cl::HideUnrelatedOptions(Category, *cl::TopLevelSubCommand);
+}
+
 static cl::list<std::string>
     WarningFlags("W", cl::Prefix, cl::ZeroOrMore, cl::sub(CheckCommand),
                  cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::cat(Category),
@@ -50,7 +56,18 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   llvm::Expected<Project> P =
       Isolated ? isolatedProject(Paths) : findProject(Paths);
   if (!P) {
-    llvm::errs() << "migc: error: " << llvm::toString(P.takeError()) << "\n";
+    std::string Msg = llvm::toString(P.takeError());
+    llvm::errs() << "migc: error: " << Msg << "\n";
+    // A program reading --format=json or sarif still gets a document.
+    if (Format == DiagFormat::Json || Format == DiagFormat::Sarif) {
+      llvm::SourceMgr SM;
+      DiagnosticEngine E(SM);
+      auto C = Format == DiagFormat::Json ? makeJsonConsumer(SM, llvm::outs())
+                                          : makeSarifConsumer(SM, llvm::outs());
+      E.setConsumer(C.get());
+      E.report(Diagnostic(Rule::IoError, {}, Msg));
+      E.finish();
+    }
     return BadUsage;
   }
   DiagnosticOptions DOpts;

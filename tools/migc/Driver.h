@@ -37,6 +37,9 @@ std::optional<int> startSession(Session &S,
                                 llvm::ArrayRef<std::string> Paths,
                                 DiagFormat Format, const CompileOptions &Opts);
 
+/// Keeps LLVM's own options out of `migc --help`.
+void hideLibraryOptions();
+
 int runCheck();
 int runSchema();
 int runGraph();

@@ -17,6 +17,7 @@ int main(int argc, char **argv) {
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
     OS << "migc " MIGC_VERSION "\n";
   });
+  hideLibraryOptions();
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
           "migc: static verification of database schema migrations\n",
