@@ -87,7 +87,11 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
 void Compilation::replayMigration(unsigned I, DiagList &Found) {
   const ast::Migration &M = *Syntax[I];
   ir::Migration &IR = Migrations[I];
-  ir::Schema Before = Final; // a snapshot: cheap, see ir/CowMap.h
+  // Only a written down is compared with the schema before up. A snapshot
+  // is cheap (ir/CowMap.h), but every write after it unshares a node.
+  std::optional<ir::Schema> Before;
+  if (M.Down)
+    Before = Final;
   bool Synthesize = !M.Down && !M.Irreversible;
   std::vector<std::optional<std::vector<ir::Op>>> Inverses;
   IR.Up = ir::replayBlock(M.Up, Final, Found, &Touches[I],
@@ -98,7 +102,7 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
     ir::Schema After = Final;
     std::vector<ir::Touch> DownTouches;
     IR.Down = ir::replayBlock(*M.Down, After, Found, &DownTouches);
-    ir::checkDownRestores(Before, After, M.DownRange, Touches[I], DownTouches,
+    ir::checkDownRestores(*Before, After, M.DownRange, Touches[I], DownTouches,
                           Found);
     return;
   }
