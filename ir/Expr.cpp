@@ -31,6 +31,9 @@ std::shared_ptr<Expr> fromAst(const ast::Expr &E, DiagList *Diags) {
 
 namespace {
 
+/// The weakest binding of a value expression (`||`): what predicates take.
+constexpr int ValueLevel = 7;
+
 /// Binding strength for printing, highest binds tightest (as in the grammar).
 int precedence(const Expr &E) {
   switch (E.Kind) {
@@ -160,32 +163,36 @@ void printInto(const Expr &E, std::string &Out, const PrintOptions &O) {
     Out += Inner;
     return;
   }
-  case ExprKind::Binary:
-    operand(*E.Args[0], P, Out, O);
+  case ExprKind::Binary: {
+    // Comparisons, like all predicates, take value expressions (`||` and
+    // tighter): another predicate needs parentheses on either side.
+    bool Predicate = P == 5;
+    operand(*E.Args[0], Predicate ? ValueLevel : P, Out, O);
     Out += opText(E.Op);
-    operand(*E.Args[1], P + 1, Out, O);
+    operand(*E.Args[1], Predicate ? ValueLevel : P + 1, Out, O);
     return;
+  }
   case ExprKind::IsNull:
-    operand(*E.Args[0], P + 1, Out, O);
+    operand(*E.Args[0], ValueLevel, Out, O);
     Out += E.Negated ? " is not null" : " is null";
     return;
   case ExprKind::In:
-    operand(*E.Args[0], P + 1, Out, O);
+    operand(*E.Args[0], ValueLevel, Out, O);
     Out += E.Negated ? " not in (" : " in (";
     list(E.Args, 1, Out, O);
     Out += ")";
     return;
   case ExprKind::Between:
-    operand(*E.Args[0], P + 1, Out, O);
+    operand(*E.Args[0], ValueLevel, Out, O);
     Out += E.Negated ? " not between " : " between ";
-    operand(*E.Args[1], P + 1, Out, O);
+    operand(*E.Args[1], ValueLevel, Out, O);
     Out += " and ";
-    operand(*E.Args[2], P + 1, Out, O);
+    operand(*E.Args[2], ValueLevel, Out, O);
     return;
   case ExprKind::Like:
-    operand(*E.Args[0], P + 1, Out, O);
+    operand(*E.Args[0], ValueLevel, Out, O);
     Out += E.Negated ? " not like " : " like ";
-    operand(*E.Args[1], P + 1, Out, O);
+    operand(*E.Args[1], ValueLevel, Out, O);
     return;
   case ExprKind::Case: {
     Out += "case";

@@ -191,9 +191,20 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S,
     if (const Index *I = S.findIndex(O.Name))
       Out.push_back(createIndex(O, *I));
     return Out;
-  case OpKind::AddConstraint:
-    Out.push_back(dropConstraint(O, O.TableName, O.Constraints.front().Name));
+  case OpKind::AddConstraint: {
+    const Constraint &K = O.Constraints.front();
+    Out.push_back(dropConstraint(O, O.TableName, K.Name));
+    // A primary key made its columns not null; those that were nullable
+    // become so again.
+    if (K.Kind == ConstraintKind::PrimaryKey && T)
+      for (const std::string &Col : K.Columns)
+        if (const Column *C = T->findColumn(Col); C && C->Nullable) {
+          Op N = like(O, OpKind::DropNotNull);
+          N.ColumnName = Col;
+          Out.push_back(N);
+        }
     return Out;
+  }
   case OpKind::DropConstraint:
     if (T)
       for (const Constraint &K : T->Constraints)

@@ -421,16 +421,27 @@ Migration lowerHeader(const ast::Migration &M) {
 
 std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
                             DiagList &Diags, std::vector<Touch> *Touches,
-                            std::vector<std::optional<std::vector<Op>>> *Inverses) {
+                            std::vector<InverseOf> *Inverses) {
   std::vector<Op> Out;
   Out.reserve(Ops.size());
   for (const ast::Op &A : Ops) {
     Op O = lowerOp(A, S, Diags);
     if (Touches)
       collectTouches(O, S, *Touches);
+    // The inverse is taken from the schema before the operation; an
+    // operation that failed changed nothing, so there is nothing to undo.
+    std::optional<std::vector<Op>> Inverse;
+    DiagList InverseDiags;
     if (Inverses)
-      Inverses->push_back(invertOp(O, S, Diags));
-    applyOp(O, S, Diags);
+      Inverse = invertOp(O, S, InverseDiags);
+    bool Applied = applyOp(O, S, Diags);
+    if (Inverses) {
+      if (!Applied) {
+        Inverse = std::vector<Op>();
+        InverseDiags.clear();
+      }
+      Inverses->push_back({std::move(Inverse), std::move(InverseDiags)});
+    }
     Out.push_back(std::move(O));
   }
   return Out;

@@ -86,11 +86,18 @@ std::string printCreateTable(const Table &T) {
     First = false;
   }
   for (const Constraint &C : T.Constraints) {
+    if (C.NotValid)
+      continue; // only `add constraint` can say `not valid`
     S += (First ? "\n  " : ",\n  ") + std::string("constraint ") +
          printName(C.Name) + " " + printConstraintBody(C);
     First = false;
   }
-  return S + "\n);";
+  S += "\n);";
+  for (const Constraint &C : T.Constraints)
+    if (C.NotValid)
+      S += "\nadd constraint " + printName(C.Name) + " on " +
+           printName(T.Name) + " " + printConstraintBody(C) + " not valid;";
+  return S;
 }
 
 std::string printCreateIndex(const Index &I, bool Concurrently) {

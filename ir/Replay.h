@@ -27,11 +27,18 @@ Migration lowerHeader(const ast::Migration &M);
 
 /// Lowers and applies each operation of Ops in turn; returns the IR. With
 /// Touches, also records what each operation reads and writes.
-/// With Inverses, also records each operation's inverse (ir/Inverse.h).
-std::vector<Op>
-replayBlock(const std::vector<ast::Op> &Ops, Schema &S, DiagList &Diags,
-            std::vector<struct Touch> *Touches = nullptr,
-            std::vector<std::optional<std::vector<Op>>> *Inverses = nullptr);
+/// One operation's inverse (ir/Inverse.h): none if it has no inverse, and
+/// the warnings that come with it (data it cannot restore).
+struct InverseOf {
+  std::optional<std::vector<Op>> Ops;
+  DiagList Warnings;
+};
+
+/// With Inverses, also records each operation's inverse.
+std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
+                            DiagList &Diags,
+                            std::vector<struct Touch> *Touches = nullptr,
+                            std::vector<InverseOf> *Inverses = nullptr);
 
 /// Applies IR operations (a synthesized down) in turn.
 void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags);

@@ -32,6 +32,10 @@ private:
         return;
       }
   }
+  bool upWrote(const std::string &Key) const {
+    return llvm::any_of(UpTouches,
+                        [&](const Touch &T) { return T.Key == Key && T.Write; });
+  }
   void columns(const Table &B, const Table &A);
   void constraints(const Table &B, const Table &A);
 
@@ -145,8 +149,10 @@ void DownChecker::table(llvm::StringRef Name, const Table *B, const Table *A) {
     return;
   }
   if (!B) {
-    report(Key, "`down` does not drop table " + quote(Name) +
-                    ", which `up` created");
+    report(Key, upWrote(Key) ? "`down` does not drop table " + quote(Name) +
+                                   ", which `up` created"
+                             : "`down` leaves table " + quote(Name) +
+                                   ", which did not exist before `up`");
     return;
   }
   columns(*B, *A);
@@ -159,8 +165,10 @@ void DownChecker::index(llvm::StringRef Name, const Index *B, const Index *A) {
     report(Key, "`down` does not restore index " + quote(Name) + " (" +
                     printCreateIndex(*B) + ")");
   } else if (!B) {
-    report(Key, "`down` does not drop index " + quote(Name) +
-                    ", which `up` created");
+    report(Key, upWrote(Key) ? "`down` does not drop index " + quote(Name) +
+                                   ", which `up` created"
+                             : "`down` leaves index " + quote(Name) +
+                                   ", which did not exist before `up`");
   } else if (printCreateIndex(*A) != printCreateIndex(*B)) {
     report(Key, "`down` restores index " + quote(Name) + " as `" +
                     printCreateIndex(*A) + "`, but `up` found `" +

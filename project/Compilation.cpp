@@ -93,7 +93,7 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
   if (M.Down)
     Before = Final;
   bool Synthesize = !M.Down && !M.Irreversible;
-  std::vector<std::optional<std::vector<ir::Op>>> Inverses;
+  std::vector<ir::InverseOf> Inverses;
   IR.Up = ir::replayBlock(M.Up, Final, Found, &Touches[I],
                           Synthesize ? &Inverses : nullptr);
   if (M.Down) {
@@ -108,17 +108,24 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
   }
   if (!Synthesize)
     return;
-  std::vector<ir::Op> Down;
-  for (size_t K = Inverses.size(); K-- > 0;) {
-    if (!Inverses[K]) {
+  // Every operation without an inverse is named; then there is no down.
+  bool Complete = true;
+  for (size_t K = 0; K < Inverses.size(); ++K)
+    if (!Inverses[K].Ops) {
+      Complete = false;
       Found.emplace_back(Rule::MissingInverse, IR.Up[K].Range,
                          "migration " + quote(IR.Name) + " has no `down`, and " +
                              "this `" + ir::opName(IR.Up[K].Kind).str() +
                              "` cannot be undone: write a `down` or declare " +
                              "the migration `irreversible 'why';`");
-      return;
     }
-    for (ir::Op &O : *Inverses[K])
+  if (!Complete)
+    return;
+  std::vector<ir::Op> Down;
+  for (size_t K = Inverses.size(); K-- > 0;) {
+    for (Diagnostic &W : Inverses[K].Warnings)
+      Found.push_back(std::move(W));
+    for (ir::Op &O : *Inverses[K].Ops)
       Down.push_back(std::move(O));
   }
   IR.Down = std::move(Down);
