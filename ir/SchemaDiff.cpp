@@ -21,16 +21,40 @@ private:
   /// Reports at the down block; the note points at what `up` did to Key.
   void report(const std::string &Key, std::string Msg,
               Rule R = Rule::DownMismatch) {
+    // A column or constraint of a table that was created or dropped whole
+    // was touched through its table.
+    std::string Owner = tableKeyOf(Key);
     llvm::SMRange At = DownAt;
-    for (const Touch &T : DownTouches)
-      if (T.Key == Key && T.Write)
-        At = T.At; // the last down operation that changed it
+    // In down, the last operation that changed it; in up, the first.
+    if (const Touch *T = findWrite(DownTouches, Key, Owner, /*Last=*/true))
+      At = T->At;
     Diagnostic &D = Diags.emplace_back(R, At, std::move(Msg));
-    for (const Touch &T : UpTouches)
-      if (T.Key == Key && T.Write) {
-        D.note(T.At, "`up` changes it here");
-        return;
-      }
+    if (const Touch *T = findWrite(UpTouches, Key, Owner, /*Last=*/false))
+      D.note(T->At, "`up` changes it here");
+  }
+
+  /// `column:t.c` and `constraint:t.k` belong to `table:t`.
+  static std::string tableKeyOf(llvm::StringRef Key) {
+    auto [Kind, Name] = Key.split(':');
+    if (Kind != "column" && Kind != "constraint")
+      return "";
+    return "table:" + Name.split('.').first.str();
+  }
+
+  /// The first (or last) write of Key, else of its table.
+  static const Touch *findWrite(const std::vector<Touch> &Ts,
+                                llvm::StringRef Key, llvm::StringRef Owner,
+                                bool Last) {
+    const Touch *Found = nullptr, *OfOwner = nullptr;
+    for (const Touch &T : Ts) {
+      if (!T.Write)
+        continue;
+      if (T.Key == Key && (Last || !Found))
+        Found = &T;
+      else if (!Owner.empty() && T.Key == Owner && (Last || !OfOwner))
+        OfOwner = &T;
+    }
+    return Found ? Found : OfOwner;
   }
   bool upWrote(const std::string &Key) const {
     return llvm::any_of(UpTouches,
