@@ -15,6 +15,7 @@ cl::SubCommand CheckCommand("check", "Check a project or files: parse, order, "
 cl::SubCommand SchemaCommand("schema", "Print the schema the migrations build");
 cl::SubCommand GraphCommand("graph",
                             "Print the dependency graph as Graphviz DOT");
+cl::SubCommand EmitCommand("emit", "Print the migrations as DDL for a database");
 
 static cl::OptionCategory Category("migc options");
 
@@ -26,27 +27,27 @@ void hideLibraryOptions() {
 
 static cl::list<std::string>
     WarningFlags("W", cl::Prefix, cl::ZeroOrMore, cl::sub(CheckCommand),
-                 cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::cat(Category),
+                 cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
                  cl::value_desc("rule"),
                  cl::desc("-W<rule> enables, -Wno-<rule> disables, -Werror "
                           "makes warnings errors, -Werror=<rule> one rule"));
 static cl::opt<unsigned> ErrorLimit(
-    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand),
+    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
     cl::cat(Category), cl::init(100),
     cl::desc("Stop showing errors after this many (0: no limit)"));
 static cl::opt<std::string>
-    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand),
+    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
           cl::cat(Category), cl::init("auto"),
           cl::desc("Colour diagnostics: auto (on a terminal), always, never"));
 static cl::opt<bool> Isolated(
-    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::cat(Category),
+    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
     cl::desc("Check only the files given, without the rest of their project"));
 static cl::opt<bool> Stats("stats", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                           cl::sub(GraphCommand), cl::sub(GraphCommand),
+                           cl::sub(GraphCommand), cl::sub(EmitCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
                            cl::cat(Category),
                            cl::desc("Print the time of each stage to stderr"));
 static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                              cl::sub(GraphCommand), cl::sub(GraphCommand),
+                              cl::sub(GraphCommand), cl::sub(EmitCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
                               cl::cat(Category), cl::init(0),
                               cl::desc("Threads for parsing (0: one per core)"));
 

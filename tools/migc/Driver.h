@@ -16,6 +16,7 @@ enum ExitStatus : int { Success = 0, Failure = 1, BadUsage = 2 };
 extern llvm::cl::SubCommand CheckCommand;
 extern llvm::cl::SubCommand SchemaCommand;
 extern llvm::cl::SubCommand GraphCommand;
+extern llvm::cl::SubCommand EmitCommand;
 
 /// A compiled project with its diagnostic engine, ready for a command.
 struct Session {
@@ -43,6 +44,7 @@ void hideLibraryOptions();
 int runCheck();
 int runSchema();
 int runGraph();
+int runEmit();
 
 } // namespace migc::driver
 

@@ -36,8 +36,11 @@ int main(int argc, char **argv) {
     Exit(runSchema());
   if (GraphCommand)
     Exit(runGraph());
+  if (EmitCommand)
+    Exit(runEmit());
   llvm::errs() << "migc: say what to do: `migc check [PATH...]`, "
-                  "`migc schema [--at MIGRATION] [PATH]` or `migc graph "
-                  "[PATH]` (see --help)\n";
+                  "`migc schema [--at MIGRATION] [PATH]`, `migc graph "
+                  "[PATH]` or `migc emit --target=postgres [PATH]` (see "
+                  "--help)\n";
   return BadUsage;
 }
