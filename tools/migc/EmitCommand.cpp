@@ -4,6 +4,10 @@
 
 #include "backends/Postgres.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace migc::driver {
@@ -21,6 +25,141 @@ cl::opt<Target> TargetOpt(
     cl::values(clEnumValN(Target::Postgres, "postgres", "PostgreSQL DDL")));
 cl::opt<bool> Down("down", cl::sub(EmitCommand),
                    cl::desc("Emit the down scripts, in reverse order"));
+cl::opt<std::string> OutDir("o", cl::sub(EmitCommand), cl::value_desc("DIR"),
+                            cl::desc("Write one file per migration and "
+                                     "direction into DIR instead of stdout"));
+enum class Layout { Migc, Flyway };
+cl::opt<Layout> LayoutOpt(
+    "layout", cl::sub(EmitCommand), cl::init(Layout::Migc),
+    cl::desc("File names with -o"),
+    cl::values(clEnumValN(Layout::Migc, "migc",
+                          "NNNN_<name>.up.sql and NNNN_<name>.down.sql"),
+               clEnumValN(Layout::Flyway, "flyway",
+                          "V<n>__<name>.sql and U<n>__<name>.sql")));
+cl::opt<std::string> DepFile("depfile", cl::sub(EmitCommand),
+                             cl::value_desc("FILE"),
+                             cl::desc("With -o, write a Make/Ninja depfile"));
+
+/// A migration name made safe for a file name.
+std::string fileStem(llvm::StringRef Name) {
+  std::string Out;
+  for (char C : Name)
+    Out += llvm::isAlnum(C) || C == '_' || C == '-' ? C : '_';
+  return Out;
+}
+
+/// Writes Text to Path through a temporary file and a rename, so a reader
+/// (or a failed run) never sees half a file.
+bool writeAtomically(llvm::StringRef Path, llvm::StringRef Text) {
+  llvm::SmallString<256> Tmp;
+  int FD;
+  if (llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp)) {
+    llvm::errs() << "migc: error: cannot write '" << Path << "' [io-error]\n";
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      OS.clear_error();
+      llvm::sys::fs::remove(Tmp);
+      llvm::errs() << "migc: error: cannot write '" << Path << "' [io-error]\n";
+      return false;
+    }
+  }
+  if (llvm::sys::fs::rename(Tmp, Path)) {
+    llvm::sys::fs::remove(Tmp);
+    llvm::errs() << "migc: error: cannot write '" << Path << "' [io-error]\n";
+    return false;
+  }
+  return true;
+}
+
+/// Whether a file in DIR is one an emit writes (and may remove when its
+/// migration is gone).
+bool isEmittedName(llvm::StringRef Name) {
+  if (Name.endswith(".up.sql") || Name.endswith(".down.sql"))
+    return Name.size() > 5 && llvm::all_of(Name.take_front(4), llvm::isDigit) &&
+           Name[4] == '_';
+  if ((Name.startswith("V") || Name.startswith("U")) && Name.endswith(".sql")) {
+    llvm::StringRef Rest = Name.drop_front();
+    size_t Digits = Rest.find_first_not_of("0123456789");
+    return Digits != 0 && Digits != llvm::StringRef::npos &&
+           Rest.drop_front(Digits).startswith("__");
+  }
+  return false;
+}
+
+/// The -o DIR mode: every file of this emit, then stale ones removed.
+int emitToDirectory(const Compilation &C) {
+  if (std::error_code EC = llvm::sys::fs::create_directories(OutDir)) {
+    llvm::errs() << "migc: error: cannot create '" << OutDir
+                 << "': " << EC.message() << " [io-error]\n";
+    return BadUsage;
+  }
+  std::vector<std::string> Written;
+  unsigned N = 0;
+  for (unsigned I : C.Order.Order) {
+    const ir::Migration &M = C.Migrations[I];
+    ++N;
+    std::string Stem = fileStem(M.Name);
+    char Num[16];
+    snprintf(Num, sizeof Num, "%04u", N);
+    std::string UpName = LayoutOpt == Layout::Flyway
+                             ? "V" + std::to_string(N) + "__" + Stem + ".sql"
+                             : std::string(Num) + "_" + Stem + ".up.sql";
+    std::string DownName = LayoutOpt == Layout::Flyway
+                               ? "U" + std::to_string(N) + "__" + Stem + ".sql"
+                               : std::string(Num) + "_" + Stem + ".down.sql";
+    std::vector<std::pair<std::string, const std::vector<ir::Op> *>> Files{
+        {UpName, &M.Up}};
+    // An irreversible migration has no down file.
+    if (M.Down)
+      Files.push_back({DownName, &*M.Down});
+    for (auto &[Name, Ops] : Files) {
+      std::string Text;
+      llvm::raw_string_ostream OS(Text);
+      backends::emitPostgresScript(M, *Ops, Ops == &M.Up ? "up" : "down", OS);
+      llvm::SmallString<256> Path(OutDir.getValue());
+      llvm::sys::path::append(Path, Name);
+      if (!writeAtomically(Path, OS.str()))
+        return BadUsage;
+      Written.push_back(std::string(Path));
+    }
+  }
+  // Files an earlier emit wrote for migrations that are gone (or renamed,
+  // or renumbered) would be run by a migration tool: they are removed.
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(OutDir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    llvm::StringRef Name = llvm::sys::path::filename(It->path());
+    if (isEmittedName(Name) && !llvm::is_contained(Written, It->path()))
+      llvm::sys::fs::remove(It->path());
+  }
+  if (!DepFile.empty()) {
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    auto Escape = [](llvm::StringRef P) {
+      std::string Out;
+      for (char Ch : P) {
+        if (Ch == ' ' || Ch == '#' || Ch == '$')
+          Out += Ch == '$' ? '$' : '\\';
+        Out += Ch;
+      }
+      return Out;
+    };
+    for (size_t I = 0; I < Written.size(); ++I)
+      OS << (I ? " " : "") << Escape(Written[I]);
+    OS << ":";
+    for (unsigned B = 1; B <= C.SM.getNumBuffers(); ++B)
+      OS << " " << Escape(C.SM.getMemoryBuffer(B)->getBufferIdentifier());
+    OS << "\n";
+    if (!writeAtomically(DepFile, OS.str()))
+      return BadUsage;
+  }
+  return Success;
+}
 } // namespace
 
 int runEmit() {
@@ -34,6 +173,12 @@ int runEmit() {
   if (Status != Success)
     return Status;
   const Compilation &C = S.C;
+  if (!OutDir.empty())
+    return emitToDirectory(C);
+  if (!DepFile.empty()) {
+    llvm::errs() << "migc: error: --depfile needs -o DIR\n";
+    return BadUsage;
+  }
   std::vector<unsigned> Order = C.Order.Order;
   if (Down)
     std::reverse(Order.begin(), Order.end());
