@@ -1,0 +1,716 @@
+#!/usr/bin/env python3
+"""Integration test: run migc's PostgreSQL output against a real PostgreSQL 15.
+
+Usage:
+  python3 test/integration/postgres.py --migc build/bin/migc --examples examples
+
+Starts a throwaway server (unix socket only, in a fresh temp folder), then:
+  * shop/full        apply `migc emit --target=postgres`, compare the catalog
+                     with `migc schema --format=json`, apply `--down`, require an
+                     empty public schema;
+  * shop/replay/...  per migration: ups before it, then up, down, up again;
+  * gen300/...       a generated project of 300 migrations (seed 11): apply the
+                     ups, compare the catalog; then apply the downs of the tail
+                     in reverse order (stopping at the first irreversible one),
+                     and a window of 20 consecutive reversible migrations, and
+                     compare the catalog with `migc schema --at`.
+
+Prints one line per check and a final `N passed, M failed`; exits 0 only if
+every check passes. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal, InvalidOperation
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+# .mig type spelling -> PostgreSQL's format_type() spelling
+TYPE_MAP = {
+    "smallint": "smallint",
+    "int": "integer",
+    "bigint": "bigint",
+    "real": "real",
+    "double": "double precision",
+    "bool": "boolean",
+    "text": "text",
+    "bytes": "bytea",
+    "date": "date",
+    "time": "time without time zone",
+    "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+    "uuid": "uuid",
+    "json": "jsonb",
+}
+
+FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade",
+              "n": "set null", "d": "set default"}
+CONTYPES = {"p": "primary_key", "u": "unique", "c": "check",
+            "f": "foreign_key", "x": "exclusion", "t": "trigger"}
+
+
+def pg_type(mig):
+    m = re.fullmatch(r"\s*(\w+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*", mig)
+    if not m:
+        return mig
+    base, a, b = m.group(1).lower(), m.group(2), m.group(3)
+    if base == "varchar":
+        return "character varying(%s)" % a if a else "character varying"
+    if base == "char":
+        return "character(%s)" % (a or "1")
+    if base in ("decimal", "numeric"):
+        if a and b is not None:
+            return "numeric(%s,%s)" % (a, b)
+        if a:
+            return "numeric(%s,0)" % a
+        return "numeric"
+    return TYPE_MAP.get(base, mig)
+
+
+# --------------------------------------------------------------- defaults ---
+
+_CAST = re.compile(r"::\s*[a-z_][a-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?",
+                   re.I)
+
+
+def _strip_outer_parens(s):
+    s = s.strip()
+    while s.startswith("(") and s.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(s):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i != len(s) - 1:
+                return s
+        s = s[1:-1].strip()
+    return s
+
+
+def _literal(s):
+    """The value of a literal default, or None when it is not a literal."""
+    s = _strip_outer_parens(_CAST.sub("", s.strip()))
+    s = _strip_outer_parens(s)
+    low = s.lower()
+    if low in ("true", "false", "null"):
+        return ("kw", low)
+    if re.fullmatch(r"'(?:[^']|'')*'", s):
+        inner = s[1:-1].replace("''", "'")
+        try:  # PostgreSQL quotes negative numbers: '-1'::integer
+            return ("num", Decimal(inner))
+        except InvalidOperation:
+            pass
+        if inner.lower() in ("true", "false"):
+            return ("kw", inner.lower())
+        return ("str", inner)
+    try:
+        return ("num", Decimal(s))
+    except InvalidOperation:
+        return None
+
+
+def defaults_match(mig, pg):
+    if (mig is None) != (pg is None):
+        return False
+    if mig is None:
+        return True
+    lm = _literal(mig)
+    if lm is None:  # an expression: present on both sides is enough
+        return True
+    lp = _literal(pg)
+    if lp is None:
+        return False
+    if lm[0] == "num" and lp[0] == "num":
+        return lm[1] == lp[1]
+    if lm[0] == "kw" and lp[0] == "str":  # 'true'::boolean style
+        return lm[1] == lp[1].lower()
+    return lm == lp
+
+
+# --------------------------------------------------------------- server ----
+
+class Server:
+    def __init__(self, pg_bin, tmp):
+        self.pg_bin = pg_bin
+        self.dir = os.path.join(tmp, "pg")
+        self.data = os.path.join(self.dir, "data")
+        self.log = os.path.join(self.dir, "server.log")
+        self.port = 54329
+        self.started = False
+        self.as_root = os.geteuid() == 0
+
+    def _as_pg(self, argv):
+        if self.as_root:
+            return ["runuser", "-u", "postgres", "--"] + argv
+        return argv
+
+    def start(self):
+        os.makedirs(self.dir)
+        if self.as_root:
+            pw = pwd.getpwnam("postgres")
+            # the temp root must be traversable by postgres
+            os.chmod(os.path.dirname(self.dir), 0o755)
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+        os.chmod(self.dir, 0o755)
+        r = subprocess.run(self._as_pg([
+            os.path.join(self.pg_bin, "initdb"), "-D", self.data, "-A", "trust",
+            "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"]),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("initdb failed:\n" + r.stdout)
+        opts = ("-c listen_addresses= -k %s -p %d -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off "
+                "-c max_locks_per_transaction=256" % (self.dir, self.port))
+        r = subprocess.run(self._as_pg([
+            os.path.join(self.pg_bin, "pg_ctl"), "start", "-w", "-t", "60",
+            "-D", self.data, "-l", self.log, "-o", opts]),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.started = True  # pg_ctl may have left a postmaster behind
+        if r.returncode != 0:
+            raise RuntimeError("pg_ctl start failed:\n" + r.stdout +
+                               "\n--- server log ---\n" + self.read_log())
+
+    def read_log(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except OSError as e:
+            return "(no log: %s)" % e
+
+    def stop(self):
+        if not self.started:
+            return
+        subprocess.run(self._as_pg([
+            os.path.join(self.pg_bin, "pg_ctl"), "stop", "-D", self.data,
+            "-m", "immediate", "-w", "-t", "30"]),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.started = False
+
+    def psql(self, db, file=None, sql=None, tuples=False):
+        argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.dir,
+                "-p", str(self.port), "-U", "postgres", "-d", db]
+        if tuples:
+            argv += ["-A", "-t"]
+        if file is not None:
+            argv += ["-f", file]
+        if sql is not None:
+            argv += ["-c", sql]
+        env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+        return subprocess.run(argv, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env)
+
+    def create_db(self, name):
+        r = self.psql("postgres", sql='DROP DATABASE IF EXISTS "%s"; ' % name)
+        r = self.psql("postgres", sql='CREATE DATABASE "%s" TEMPLATE template0'
+                      % name)
+        if r.returncode != 0:
+            raise RuntimeError("CREATE DATABASE %s failed: %s" % (name, r.stderr))
+
+
+# -------------------------------------------------------------- catalog ----
+
+CATALOG_SQL = r"""
+WITH t AS (
+  SELECT c.oid, c.relname FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+)
+SELECT coalesce(json_agg(json_build_object(
+  'name', t.relname,
+  'columns', (SELECT coalesce(json_agg(json_build_object(
+       'name', a.attname,
+       'type', format_type(a.atttypid, a.atttypmod),
+       'nullable', NOT a.attnotnull,
+       'default', pg_get_expr(d.adbin, d.adrelid),
+       'identity', a.attidentity <> '') ORDER BY a.attnum), '[]'::json)
+     FROM pg_attribute a
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
+  'constraints', (SELECT coalesce(json_agg(json_build_object(
+       'name', k.conname,
+       'contype', k.contype,
+       'columns', (SELECT coalesce(json_agg(a.attname ORDER BY u.ord), '[]'::json)
+                   FROM unnest(k.conkey) WITH ORDINALITY u(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.num),
+       'ref_table', k.confrelid::regclass::text,
+       'ref_columns', (SELECT json_agg(a.attname ORDER BY u.ord)
+                   FROM unnest(k.confkey) WITH ORDINALITY u(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.num),
+       'on_delete', k.confdeltype,
+       'on_update', k.confupdtype,
+       'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname), '[]'::json)
+     FROM pg_constraint k WHERE k.conrelid = t.oid),
+  'indexes', (SELECT coalesce(json_agg(json_build_object(
+       'name', ic.relname,
+       'unique', i.indisunique,
+       'columns', (SELECT json_agg(CASE WHEN u.num = 0 THEN NULL ELSE a.attname END
+                                   ORDER BY u.ord)
+                   FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(num, ord)
+                   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.num
+                   WHERE u.ord <= i.indnkeyatts),
+       'descending', (SELECT json_agg((o.opt & 1) = 1 ORDER BY o.ord)
+                   FROM unnest(i.indoption::int2[]) WITH ORDINALITY o(opt, ord)),
+       'where', pg_get_expr(i.indpred, i.indrelid)) ORDER BY ic.relname), '[]'::json)
+     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+     WHERE i.indrelid = t.oid
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                       WHERE k.conindid = i.indexrelid AND k.conrelid = t.oid
+                         AND k.contype IN ('p', 'u', 'x')))
+) ORDER BY t.relname), '[]'::json)
+FROM t;
+"""
+
+OTHER_OBJECTS_SQL = r"""
+SELECT c.relkind::text || ' ' || c.relname FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+UNION ALL
+SELECT 'type ' || t.typname FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = 'public' AND t.typrelid = 0 AND t.typelem = 0
+UNION ALL
+SELECT 'function ' || p.proname FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+ORDER BY 1;
+"""
+
+
+def read_catalog(server, db):
+    r = server.psql(db, sql=CATALOG_SQL, tuples=True)
+    if r.returncode != 0:
+        raise RuntimeError("catalog query failed: " + r.stderr)
+    return json.loads(r.stdout)
+
+
+def _norm_where(s):
+    if s is None:
+        return None
+    s = _CAST.sub("", s).lower()
+    return re.sub(r"[\s()\"]", "", s)
+
+
+def compare_schema(mig, pg):
+    """List of human-readable differences between migc's JSON and the catalog."""
+    diffs = []
+    mt = {t["name"]: t for t in mig["tables"]}
+    pt = {t["name"]: t for t in pg}
+    for name in sorted(set(mt) - set(pt)):
+        diffs.append("table %s: in migc schema, not in PostgreSQL" % name)
+    for name in sorted(set(pt) - set(mt)):
+        diffs.append("table %s: in PostgreSQL, not in migc schema" % name)
+    for name in sorted(set(mt) & set(pt)):
+        a, b = mt[name], pt[name]
+        # columns
+        ac = [c["name"] for c in a["columns"]]
+        bc = [c["name"] for c in b["columns"]]
+        if sorted(ac) != sorted(bc):
+            diffs.append("table %s: columns differ: migc %s, PostgreSQL %s"
+                         % (name, ac, bc))
+        bcols = {c["name"]: c for c in b["columns"]}
+        for c in a["columns"]:
+            p = bcols.get(c["name"])
+            if p is None:
+                continue
+            where = "%s.%s" % (name, c["name"])
+            want = pg_type(c["type"])
+            if want != p["type"]:
+                diffs.append("%s: type migc %s (-> %s), PostgreSQL %s"
+                             % (where, c["type"], want, p["type"]))
+            if bool(c["nullable"]) != bool(p["nullable"]):
+                diffs.append("%s: nullable migc %s, PostgreSQL %s"
+                             % (where, c["nullable"], p["nullable"]))
+            if bool(c["identity"]) != bool(p["identity"]):
+                diffs.append("%s: identity migc %s, PostgreSQL %s"
+                             % (where, c["identity"], p["identity"]))
+            pdef = None if p["identity"] else p["default"]
+            if not defaults_match(c["default"], pdef):
+                diffs.append("%s: default migc %r, PostgreSQL %r"
+                             % (where, c["default"], pdef))
+        # constraints
+        ak = {k["name"]: k for k in a["constraints"]}
+        bk = {k["name"]: k for k in b["constraints"]}
+        for k in sorted(set(ak) - set(bk)):
+            diffs.append("table %s: constraint %s (%s) in migc schema, not in "
+                         "PostgreSQL" % (name, k, ak[k]["kind"]))
+        for k in sorted(set(bk) - set(ak)):
+            diffs.append("table %s: constraint %s (%s) in PostgreSQL, not in "
+                         "migc schema: %s" % (name, k, CONTYPES.get(
+                             bk[k]["contype"], bk[k]["contype"]),
+                             bk[k]["definition"]))
+        for k in sorted(set(ak) & set(bk)):
+            x, y = ak[k], bk[k]
+            where = "%s constraint %s" % (name, k)
+            ykind = CONTYPES.get(y["contype"], y["contype"])
+            if x["kind"] != ykind:
+                diffs.append("%s: kind migc %s, PostgreSQL %s"
+                             % (where, x["kind"], ykind))
+                continue
+            if ykind in ("primary_key", "unique", "foreign_key"):
+                if list(x.get("columns") or []) != list(y["columns"]):
+                    diffs.append("%s: columns migc %s, PostgreSQL %s"
+                                 % (where, x.get("columns"), y["columns"]))
+            if ykind == "foreign_key":
+                ref = x.get("references") or {}
+                got = {"table": y["ref_table"].strip('"'),
+                       "columns": y["ref_columns"],
+                       "on_delete": FK_ACTIONS.get(y["on_delete"]),
+                       "on_update": FK_ACTIONS.get(y["on_update"])}
+                exp = {"table": ref.get("table"),
+                       "columns": ref.get("columns"),
+                       "on_delete": ref.get("on_delete") or "no action",
+                       "on_update": ref.get("on_update") or "no action"}
+                if got != exp:
+                    diffs.append("%s: references migc %s, PostgreSQL %s"
+                                 % (where, exp, got))
+        # indexes (those backing constraints are excluded on both sides)
+        ai = {i["name"]: i for i in a["indexes"]}
+        bi = {i["name"]: i for i in b["indexes"]}
+        for i in sorted(set(ai) - set(bi)):
+            diffs.append("table %s: index %s in migc schema, not in PostgreSQL"
+                         % (name, i))
+        for i in sorted(set(bi) - set(ai)):
+            diffs.append("table %s: index %s in PostgreSQL, not in migc schema"
+                         % (name, i))
+        for i in sorted(set(ai) & set(bi)):
+            x, y = ai[i], bi[i]
+            where = "%s index %s" % (name, i)
+            if bool(x["unique"]) != bool(y["unique"]):
+                diffs.append("%s: unique migc %s, PostgreSQL %s"
+                             % (where, x["unique"], y["unique"]))
+            if list(x["columns"]) != list(y["columns"]):
+                diffs.append("%s: columns migc %s, PostgreSQL %s"
+                             % (where, x["columns"], y["columns"]))
+            xd = list(x.get("descending") or [False] * len(x["columns"]))
+            yd = list(y["descending"] or [])[:len(xd)]
+            if xd != yd:
+                diffs.append("%s: descending migc %s, PostgreSQL %s"
+                             % (where, xd, yd))
+            if (x.get("where") is None) != (y["where"] is None) or (
+                    _norm_where(x.get("where")) != _norm_where(y["where"])):
+                diffs.append("%s: where migc %r, PostgreSQL %r"
+                             % (where, x.get("where"), y["where"]))
+    return diffs
+
+
+# ------------------------------------------------------------- harness -----
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def record(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name, flush=True)
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print("FAIL %s" % name, flush=True)
+            if detail:
+                for line in detail.rstrip().splitlines()[:40]:
+                    print("    " + line)
+                if len(detail.rstrip().splitlines()) > 40:
+                    print("    ... (%d more lines)"
+                          % (len(detail.rstrip().splitlines()) - 40))
+            sys.stdout.flush()
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kw)
+
+
+def migc_schema(migc, path, at=None):
+    argv = [migc, "schema", "--format=json"]
+    if at:
+        argv.append("--at=" + at)
+    r = run(argv + [path])
+    if r.returncode != 0:
+        raise RuntimeError("migc schema failed (%d): %s" % (r.returncode, r.stderr))
+    return json.loads(r.stdout)
+
+
+def migc_emit_dir(migc, path, out):
+    r = run([migc, "emit", "--target=postgres", "-o", out, path])
+    if r.returncode != 0:
+        raise RuntimeError("migc emit -o failed (%d): %s" % (r.returncode, r.stderr))
+    ups, downs = [], {}
+    for f in sorted(os.listdir(out)):
+        m = re.fullmatch(r"(\d+)_(.+)\.(up|down)\.sql", f)
+        if not m:
+            continue
+        key = (int(m.group(1)), m.group(2))
+        if m.group(3) == "up":
+            ups.append(key)
+        else:
+            downs[key] = os.path.join(out, f)
+    ups.sort()
+    files = [(k, os.path.join(out, "%04d_%s.up.sql" % k), downs.get(k))
+             for k in ups]
+    # tolerate wider numbering than %04d
+    fixed = []
+    for k, up, down in files:
+        if not os.path.exists(up):
+            up = next(os.path.join(out, f) for f in os.listdir(out)
+                      if re.fullmatch(r"0*%d_%s\.up\.sql" % (k[0], re.escape(k[1])), f))
+        fixed.append((k, up, down))
+    return fixed
+
+
+def concat(paths, dest):
+    with open(dest, "w") as out:
+        for p in paths:
+            with open(p) as f:
+                out.write(f.read())
+            out.write("\n")
+    return dest
+
+
+def psql_error(r):
+    return (r.stderr or r.stdout or "").strip()
+
+
+def apply(server, db, path):
+    r = server.psql(db, file=path)
+    return r.returncode == 0, psql_error(r)
+
+
+def check_compare(checks, name, server, db, expected):
+    try:
+        got = read_catalog(server, db)
+    except Exception as e:  # noqa: BLE001
+        checks.record(name, False, str(e))
+        return
+    diffs = compare_schema(expected, got)
+    ntables = len(expected["tables"])
+    checks.record("%s (%d tables)" % (name, ntables), not diffs,
+                  "%d difference(s):\n" % len(diffs) + "\n".join(diffs))
+
+
+def public_objects(server, db):
+    r = server.psql(db, sql=OTHER_OBJECTS_SQL, tuples=True)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr)
+    return [l for l in r.stdout.splitlines() if l.strip()]
+
+
+def test_shop(checks, server, migc, shop, tmp):
+    if not os.path.isdir(shop):
+        checks.record("shop: project exists", False, shop + " not found")
+        return
+    expected = migc_schema(migc, shop)
+    up = os.path.join(tmp, "shop.up.sql")
+    down = os.path.join(tmp, "shop.down.sql")
+    for argv, dest in (([], up), (["--down"], down)):
+        r = run([migc, "emit", "--target=postgres"] + argv + [shop])
+        with open(dest, "w") as f:
+            f.write(r.stdout)
+        checks.record("shop: migc emit %s" % " ".join(["--target=postgres"] + argv),
+                      r.returncode == 0, r.stderr)
+    server.create_db("shop_full")
+    ok, err = apply(server, "shop_full", up)
+    checks.record("shop: full up script applies", ok, err)
+    if ok:
+        check_compare(checks, "shop: catalog matches migc schema",
+                      server, "shop_full", expected)
+    ok, err = apply(server, "shop_full", down)
+    checks.record("shop: full down script applies", ok, err)
+    if ok:
+        left = public_objects(server, "shop_full")
+        checks.record("shop: public schema empty after down", not left,
+                      "left over (relkind name): " + ", ".join(left))
+
+    # per-migration replay: ups before it, up, down, up
+    out = os.path.join(tmp, "shop_files")
+    files = migc_emit_dir(migc, shop, out)
+    checks.record("shop: emit -o writes one up per migration (%d)" % len(files),
+                  len(files) > 0 and all(d for _, _, d in files),
+                  "missing down files: " + ", ".join(
+                      "%04d_%s" % k for k, _, d in files if not d))
+    # a database with all ups applied so far serves as the template for the next
+    server.create_db("shop_base")
+    for i, (key, upf, downf) in enumerate(files):
+        name = "shop: replay %04d_%s up/down/up" % key
+        db = "shop_step"
+        r = server.psql("postgres", sql='DROP DATABASE IF EXISTS "%s"' % db)
+        r = server.psql("postgres", sql='CREATE DATABASE "%s" TEMPLATE "shop_base"'
+                        % db)
+        if r.returncode != 0:
+            checks.record(name, False, "cannot create database: " + r.stderr)
+            continue
+        steps = [("up", upf), ("down", downf), ("up again", upf)]
+        detail = ""
+        for label, f in steps:
+            if f is None:
+                detail = "no down file"
+                break
+            ok, err = apply(server, db, f)
+            if not ok:
+                detail = "%s (%s) failed:\n%s" % (label, os.path.basename(f), err)
+                break
+        checks.record(name, not detail, detail)
+        # advance the base by this migration's up
+        ok, err = apply(server, "shop_base", upf)
+        if not ok:
+            checks.record("shop: base advances past %04d_%s" % key, False, err)
+            break
+
+
+def test_generated(checks, server, migc, gen, tmp, count, seed, window):
+    proj = os.path.join(tmp, "gen%d" % count)
+    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
+             "--seed", str(seed)])
+    if r.returncode != 0:
+        checks.record("gen%d: generate project" % count, False, r.stderr)
+        return
+    tag = "gen%d(seed %d)" % (count, seed)
+    out = os.path.join(tmp, "gen_files")
+    try:
+        files = migc_emit_dir(migc, proj, out)
+    except Exception as e:  # noqa: BLE001
+        checks.record("%s: migc emit -o" % tag, False, str(e))
+        return
+    checks.record("%s: migc emit -o writes %d up files" % (tag, len(files)),
+                  len(files) == count, "expected %d" % count)
+    expected = migc_schema(migc, proj)
+
+    # full up
+    server.create_db("gen_full")
+    r = run([migc, "emit", "--target=postgres", proj])
+    up = os.path.join(tmp, "gen.up.sql")
+    with open(up, "w") as f:
+        f.write(r.stdout)
+    ok, err = (r.returncode == 0, r.stderr)
+    if ok:
+        ok, err = apply(server, "gen_full", up)
+    checks.record("%s: full up script applies" % tag, ok, err)
+    if ok:
+        check_compare(checks, "%s: catalog matches migc schema" % tag,
+                      server, "gen_full", expected)
+    # the per-file ups say the same thing as the whole script
+    server.create_db("gen_files")
+    ok, err = apply(server, "gen_files",
+                    concat([u for _, u, _ in files], os.path.join(tmp, "g.sql")))
+    checks.record("%s: per-migration up files apply in order" % tag, ok, err)
+
+    # tail downs: from the last migration backward, stop at the first
+    # irreversible one (no down file) or after `window` downs.
+    if ok:
+        tail = []
+        for key, _, d in reversed(files):
+            if d is None or len(tail) == window:
+                break
+            tail.append((key, d))
+        stop = files[len(files) - len(tail) - 1][0] if len(tail) < len(files) else None
+        for key, d in tail:
+            ok2, err2 = apply(server, "gen_files", d)
+            checks.record("%s: tail down %04d_%s" % ((tag,) + key), ok2, err2)
+            if not ok2:
+                break
+        else:
+            if stop is not None:
+                exp = migc_schema(migc, proj, at=stop[1])
+                check_compare(checks, "%s: catalog after tail downs matches "
+                              "migc schema --at %s" % (tag, stop[1]),
+                              server, "gen_files", exp)
+
+    # a window of `window` consecutive reversible migrations, the last such in
+    # the project (or the longest run there is, when no run is that long):
+    # apply ups up to its end, downs in reverse, compare, ups again.
+    best_len, end, run_len = 0, None, 0
+    for i, (_, _, d) in enumerate(files):
+        run_len = run_len + 1 if d else 0
+        if run_len and min(run_len, window) >= best_len:
+            best_len, end = min(run_len, window), i
+    if end is None:
+        checks.record("%s: some migration has a down file" % tag, False)
+        return
+    window = best_len
+    start = end - window + 1
+    server.create_db("gen_window")
+    ok, err = apply(server, "gen_window", concat(
+        [u for _, u, _ in files[:end + 1]], os.path.join(tmp, "w.sql")))
+    checks.record("%s: ups up to %04d_%s apply" % ((tag,) + files[end][0]),
+                  ok, err)
+    if not ok:
+        return
+    for key, _, d in reversed(files[start:end + 1]):
+        ok, err = apply(server, "gen_window", d)
+        checks.record("%s: window down %04d_%s" % ((tag,) + key), ok, err)
+        if not ok:
+            return
+    if start > 0:
+        before = files[start - 1][0]
+        exp = migc_schema(migc, proj, at=before[1])
+        check_compare(checks, "%s: catalog after window downs matches migc "
+                      "schema --at %s" % (tag, before[1]),
+                      server, "gen_window", exp)
+    # and up again over the window
+    ok, err = apply(server, "gen_window", concat(
+        [u for _, u, _ in files[start:end + 1]], os.path.join(tmp, "w2.sql")))
+    checks.record("%s: window ups apply again after the downs" % tag, ok, err)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--migc", required=True)
+    ap.add_argument("--examples", required=True)
+    ap.add_argument("--bench-gen", default=os.path.join(REPO, "bench",
+                                                        "gen_project.py"))
+    ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
+    ap.add_argument("--migrations", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--window", type=int, default=20)
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temp folder (the server is stopped anyway)")
+    args = ap.parse_args()
+    migc = os.path.abspath(args.migc)
+    t0 = time.time()
+    checks = Checks()
+    tmp = tempfile.mkdtemp(prefix="migc-pg-")
+    server = Server(args.pg_bin, tmp)
+    try:
+        try:
+            server.start()
+            started = True
+        except Exception as e:  # noqa: BLE001
+            checks.record("postgres: server starts", False, str(e))
+            started = False
+        if started:
+            checks.record("postgres: server starts", True)
+        for label, fn in () if not started else (
+            ("shop", lambda: test_shop(checks, server, migc, os.path.join(
+                args.examples, "shop"), tmp)),
+            ("generated", lambda: test_generated(
+                checks, server, migc, args.bench_gen, tmp, args.migrations,
+                args.seed, args.window)),
+        ):
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001
+                checks.record("%s: unexpected error" % label, False,
+                              "%s: %s" % (type(e).__name__, e))
+    finally:
+        server.stop()
+        if args.keep:
+            print("kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("time: %.1fs" % (time.time() - t0))
+    if checks.failures:
+        print("failed: " + "; ".join(checks.failures))
+    print("%d passed, %d failed" % (checks.passed, checks.failed))
+    return 0 if checks.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
