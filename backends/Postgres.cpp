@@ -67,7 +67,9 @@ std::string addConstraint(llvm::StringRef Table, const Constraint &C) {
          constraintBody(C) + (C.NotValid ? " NOT VALID" : "") + ";";
 }
 
-std::string createTable(const Table &T) {
+/// With ForeignKeys false, the table's foreign keys are left for the caller
+/// to add (tables of a whole schema may reference each other in any order).
+std::string createTable(const Table &T, bool ForeignKeys = true) {
   std::string S = "CREATE TABLE " + q(T.Name) + " (";
   bool First = true;
   auto Item = [&](const std::string &Text) {
@@ -76,13 +78,16 @@ std::string createTable(const Table &T) {
   };
   for (const Column &C : T.Columns)
     Item(columnDef(C));
+  auto LeftToCaller = [&](const Constraint &C) {
+    return !ForeignKeys && C.Kind == ConstraintKind::ForeignKey;
+  };
   for (const Constraint &C : T.Constraints)
-    if (!C.NotValid)
+    if (!C.NotValid && !LeftToCaller(C))
       Item("CONSTRAINT " + q(C.Name) + " " + constraintBody(C));
   S += "\n);";
   // NOT VALID exists only for ALTER TABLE ... ADD CONSTRAINT.
   for (const Constraint &C : T.Constraints)
-    if (C.NotValid)
+    if (C.NotValid && !LeftToCaller(C))
       S += "\n" + addConstraint(T.Name, C);
   return S;
 }
@@ -99,7 +104,27 @@ std::string keys(const Index &I) {
   return Out;
 }
 
+std::string createIndex(const Index &I, bool Concurrently) {
+  return std::string("CREATE ") + (I.Unique ? "UNIQUE " : "") + "INDEX " +
+         (Concurrently ? "CONCURRENTLY " : "") + q(I.Name) + " ON " +
+         q(I.Table) + " (" + keys(I) + ")" +
+         (I.Where ? " WHERE (" + expr(I.Where) + ")" : "") + ";";
+}
+
 } // namespace
+
+void emitPostgresSchema(const Schema &S, llvm::raw_ostream &OS) {
+  // Foreign keys come last, so tables can reference each other in any order.
+  for (const Table *T : S.tables()) {
+    OS << createTable(*T, /*ForeignKeys=*/false) << "\n";
+    for (const Index *I : S.indexesOn(T->Name))
+      OS << createIndex(*I, false) << "\n";
+  }
+  for (const Table *T : S.tables())
+    for (const Constraint &C : T->Constraints)
+      if (C.Kind == ConstraintKind::ForeignKey)
+        OS << addConstraint(T->Name, C) << "\n";
+}
 
 std::string postgresStatement(const Op &O) {
   const std::string T = q(O.TableName);
@@ -133,13 +158,8 @@ std::string postgresStatement(const Op &O) {
     return alterColumn(O, "SET DEFAULT " + expr(O.Value));
   case OpKind::DropDefault:
     return alterColumn(O, "DROP DEFAULT");
-  case OpKind::CreateIndex: {
-    const Index &I = O.NewIndex;
-    return std::string("CREATE ") + (I.Unique ? "UNIQUE " : "") + "INDEX " +
-           (O.Concurrently ? "CONCURRENTLY " : "") + q(I.Name) + " ON " +
-           q(I.Table) + " (" + keys(I) + ")" +
-           (I.Where ? " WHERE (" + expr(I.Where) + ")" : "") + ";";
-  }
+  case OpKind::CreateIndex:
+    return createIndex(O.NewIndex, O.Concurrently);
   case OpKind::DropIndex:
     return std::string("DROP INDEX ") + (O.Concurrently ? "CONCURRENTLY " : "") +
            q(O.Name) + ";";

@@ -17,6 +17,9 @@ namespace migc::backends {
 /// The SQL of one operation (one or more statements, each ending in `;`).
 std::string postgresStatement(const ir::Op &O);
 
+/// DDL that creates the schema S from nothing (`migc schema --format=sql`).
+void emitPostgresSchema(const ir::Schema &S, llvm::raw_ostream &OS);
+
 /// A migration's script: a header, then its operations in one transaction
 /// unless one of them cannot run in a transaction (`concurrently`).
 void emitPostgresScript(const ir::Migration &M, const std::vector<ir::Op> &Ops,

@@ -16,9 +16,6 @@ void printSchemaText(const Schema &S, llvm::raw_ostream &OS);
 /// {"tables":[{"name","columns":[...],"constraints":[...],"indexes":[...]}]}
 llvm::json::Value schemaToJson(const Schema &S);
 
-/// PostgreSQL DDL that creates the schema from nothing.
-void printSchemaSql(const Schema &S, llvm::raw_ostream &OS);
-
 /// PostgreSQL's spelling of a type, and a quoted identifier.
 std::string postgresType(Type T);
 std::string quoteIdent(llvm::StringRef Name);

@@ -2,6 +2,7 @@
 
 #include "tools/migc/Driver.h"
 
+#include "backends/Postgres.h"
 #include "ir/SchemaPrinter.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -47,7 +48,7 @@ int runSchema() {
     llvm::outs() << llvm::formatv("{0:2}", ir::schemaToJson(S.C.Final)) << "\n";
     break;
   case SchemaFormat::Sql:
-    ir::printSchemaSql(S.C.Final, llvm::outs());
+    backends::emitPostgresSchema(S.C.Final, llvm::outs());
     break;
   }
   return Success;
