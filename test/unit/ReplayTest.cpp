@@ -59,6 +59,11 @@ public:
     return Diags;
   }
 
+  /// run, expecting Op to fail with exactly the rules Rule (the first
+  /// message starting with Message) and to leave the schema as it was.
+  void rejects(const std::string &Op, const std::string &Rule,
+               const std::string &Message);
+
   /// run, expecting no diagnostic at all.
   void ok(const std::string &Ops) {
     DiagList D = run(Ops);
@@ -162,6 +167,16 @@ class ReplayTest : public ::testing::Test, public Replayer {};
     return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "message: " << Message << "\nwanted:  " << Prefix << "...";
+}
+
+void Replayer::rejects(const std::string &Op, const std::string &Rule,
+                       const std::string &Message) {
+  std::string Before = dump();
+  DiagList D = run(Op);
+  ASSERT_EQ(rules(D), Rule) << Op;
+  ASSERT_FALSE(D.empty()) << Op;
+  EXPECT_TRUE(startsWith(D[0].Message, Message)) << Op;
+  EXPECT_EQ(dump(), Before) << Op;
 }
 
 const char *UsersSchema = R"(
@@ -572,7 +587,6 @@ TEST_F(ReplayTest, RenameTableSelfReference) {
 TEST_F(ReplayTest, RenameTableErrors) {
   ok("create table a (id int primary key); create table b (x int);"
      "create index b_idx on b (x);");
-  std::string Before = dump();
   struct {
     const char *Op, *Rule, *Message;
   } Cases[] = {
@@ -588,13 +602,8 @@ TEST_F(ReplayTest, RenameTableErrors) {
       {"rename table c to d;", "unknown-table",
        "table `c` does not exist at this point"},
   };
-  for (const auto &C : Cases) {
-    DiagList D = run(C.Op);
-    ASSERT_EQ(rules(D), C.Rule) << C.Op;
-    ASSERT_FALSE(D.empty());
-    EXPECT_TRUE(startsWith(D[0].Message, C.Message)) << C.Op;
-    EXPECT_EQ(dump(), Before) << C.Op;
-  }
+  for (const auto &C : Cases)
+    rejects(C.Op, C.Rule, C.Message);
 }
 
 TEST_F(ReplayTest, DropTableTakesItsIndexes) {
@@ -660,7 +669,6 @@ TEST_F(ReplayTest, AlterTypeKeepsDependentsValid) {
     create table c (p_id int references p (id), n int check (n > 0),
                     d int default 0, k int identity);
   )");
-  std::string Before = dump();
   struct {
     const char *Op, *Rule, *Message;
   } Cases[] = {
@@ -678,13 +686,8 @@ TEST_F(ReplayTest, AlterTypeKeepsDependentsValid) {
       {"alter column c.k type text;", "type-mismatch",
        "`c.k` is an identity column and must stay an integer"},
   };
-  for (const auto &C : Cases) {
-    DiagList D = run(C.Op);
-    ASSERT_EQ(rules(D), C.Rule) << C.Op;
-    ASSERT_FALSE(D.empty()) << C.Op;
-    EXPECT_TRUE(startsWith(D[0].Message, C.Message)) << C.Op;
-    EXPECT_EQ(dump(), Before) << C.Op;
-  }
+  for (const auto &C : Cases)
+    rejects(C.Op, C.Rule, C.Message);
   // With the default cleared first, the change goes through.
   ok("alter column c.d drop default;"
      "alter column c.d type date using (current_date);");
@@ -765,7 +768,6 @@ TEST_F(ReplayTest, CreateAndDropIndex) {
 
 TEST_F(ReplayTest, IndexErrors) {
   ok("create table t (id int primary key, a int); create index t_a on t (a);");
-  std::string Before = dump();
   struct {
     const char *Op, *Rule, *Message;
   } Cases[] = {
@@ -790,13 +792,8 @@ TEST_F(ReplayTest, IndexErrors) {
       {"drop index t;", "unknown-index",
        "`t` is not an index you can drop: it is table `t`; use `drop table`"},
   };
-  for (const auto &C : Cases) {
-    DiagList D = run(C.Op);
-    ASSERT_EQ(rules(D), C.Rule) << C.Op;
-    ASSERT_FALSE(D.empty()) << C.Op;
-    EXPECT_TRUE(startsWith(D[0].Message, C.Message)) << C.Op;
-    EXPECT_EQ(dump(), Before) << C.Op;
-  }
+  for (const auto &C : Cases)
+    rejects(C.Op, C.Rule, C.Message);
 }
 
 // ------------------------------------------------------------ constraints
@@ -841,7 +838,6 @@ TEST_F(ReplayTest, ConstraintErrors) {
   ok("create table t (id int primary key, a int, constraint t_a_pos check (a > "
      "0));"
      "create table u (x int, y int); create table t_key (z int);");
-  std::string Before = dump();
   struct {
     const char *Op, *Rule, *Message;
   } Cases[] = {
@@ -868,13 +864,8 @@ TEST_F(ReplayTest, ConstraintErrors) {
       {"drop constraint t_a_pos on u;", "unknown-constraint",
        "table `u` has no constraint `t_a_pos`"},
   };
-  for (const auto &C : Cases) {
-    DiagList D = run(C.Op);
-    ASSERT_EQ(rules(D), C.Rule) << C.Op;
-    ASSERT_FALSE(D.empty()) << C.Op;
-    EXPECT_TRUE(startsWith(D[0].Message, C.Message)) << C.Op;
-    EXPECT_EQ(dump(), Before) << C.Op;
-  }
+  for (const auto &C : Cases)
+    rejects(C.Op, C.Rule, C.Message);
 }
 
 // ------------------------------------------------------------ failures
