@@ -25,6 +25,7 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -137,13 +138,25 @@ def defaults_match(mig, pg):
 
 # --------------------------------------------------------------- server ----
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Server:
-    def __init__(self, pg_bin, tmp):
+    """A throwaway server in tmp/pg: a unix socket only, or with tcp=True
+    also 127.0.0.1 on a free port (initdb -A trust covers loopback too), for
+    clients that speak only TCP (JDBC)."""
+
+    def __init__(self, pg_bin, tmp, tcp=False):
         self.pg_bin = pg_bin
         self.dir = os.path.join(tmp, "pg")
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "server.log")
-        self.port = 54329
+        self.tcp = tcp
+        self.port = free_port() if tcp else 54329
         self.started = False
         self.as_root = os.geteuid() == 0
 
@@ -166,9 +179,10 @@ class Server:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError("initdb failed:\n" + r.stdout)
-        opts = ("-c listen_addresses= -k %s -p %d -c fsync=off "
+        opts = ("-c listen_addresses=%s -k %s -p %d -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off "
-                "-c max_locks_per_transaction=256" % (self.dir, self.port))
+                "-c max_locks_per_transaction=256"
+                % ("127.0.0.1" if self.tcp else "", self.dir, self.port))
         r = subprocess.run(self._as_pg([
             os.path.join(self.pg_bin, "pg_ctl"), "start", "-w", "-t", "60",
             "-D", self.data, "-l", self.log, "-o", opts]),
@@ -296,6 +310,13 @@ def _norm_where(s):
     return re.sub(r"[\s()\"]", "", s)
 
 
+def unquote_ident(s):
+    """A name as regclass::text prints it: quoted (quotes doubled) if needed."""
+    if len(s) >= 2 and s.startswith('"') and s.endswith('"'):
+        return s[1:-1].replace('""', '"')
+    return s
+
+
 def compare_schema(mig, pg):
     """List of human-readable differences between migc's JSON and the catalog."""
     diffs = []
@@ -358,7 +379,7 @@ def compare_schema(mig, pg):
                                  % (where, x.get("columns"), y["columns"]))
             if ykind == "foreign_key":
                 ref = x.get("references") or {}
-                got = {"table": y["ref_table"].strip('"'),
+                got = {"table": unquote_ident(y["ref_table"]),
                        "columns": y["ref_columns"],
                        "on_delete": FK_ACTIONS.get(y["on_delete"]),
                        "on_update": FK_ACTIONS.get(y["on_update"])}

@@ -2,7 +2,10 @@
 
 #include "tools/migc/Driver.h"
 
+#include "backends/Liquibase.h"
+#include "backends/MySQL.h"
 #include "backends/Postgres.h"
+#include "ir/Replay.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -15,14 +18,17 @@ namespace migc::driver {
 namespace cl = llvm::cl;
 
 namespace {
-enum class Target { Postgres };
+enum class Target { Postgres, MySQL, Liquibase };
 
 cl::list<std::string> Paths(cl::Positional, cl::sub(EmitCommand),
                             cl::desc("[PATH...]"));
 cl::opt<Target> TargetOpt(
     "target", cl::sub(EmitCommand), cl::Required,
     cl::desc("The database to emit for"),
-    cl::values(clEnumValN(Target::Postgres, "postgres", "PostgreSQL DDL")));
+    cl::values(clEnumValN(Target::Postgres, "postgres", "PostgreSQL DDL"),
+               clEnumValN(Target::MySQL, "mysql", "MySQL / MariaDB DDL"),
+               clEnumValN(Target::Liquibase, "liquibase",
+                          "One Liquibase XML changelog")));
 cl::opt<bool> Down("down", cl::sub(EmitCommand),
                    cl::desc("Emit the down scripts, in reverse order"));
 cl::opt<std::string> OutDir("o", cl::sub(EmitCommand), cl::value_desc("DIR"),
@@ -39,6 +45,46 @@ cl::opt<Layout> LayoutOpt(
 cl::opt<std::string> DepFile("depfile", cl::sub(EmitCommand),
                              cl::value_desc("FILE"),
                              cl::desc("With -o, write a Make/Ninja depfile"));
+
+/// Per migration: the schema its up script runs on (the one its down
+/// ends with) and the one after it, replaying in order. Snapshots share
+/// their tables, so this costs little.
+std::vector<std::pair<ir::Schema, ir::Schema>>
+schemasAround(const Compilation &C) {
+  std::vector<std::pair<ir::Schema, ir::Schema>> Out(C.Migrations.size());
+  ir::Schema S;
+  DiagList Ignored; // check has already reported everything
+  for (unsigned I : C.Order.Order) {
+    Out[I].first = S;
+    ir::applyBlock(C.Migrations[I].Up, S, Ignored);
+    Out[I].second = S;
+  }
+  return Out;
+}
+
+/// One migration's script in the SQL target's dialect; Around is the
+/// migration's entry from schemasAround (only MySQL needs it).
+void emitScript(const ir::Migration &M, const std::vector<ir::Op> &Ops,
+                llvm::StringRef Direction,
+                const std::pair<ir::Schema, ir::Schema> *Around,
+                llvm::raw_ostream &OS) {
+  if (TargetOpt == Target::MySQL)
+    backends::emitMySQLScript(&Ops == &M.Up ? Around->first : Around->second,
+                              M, Ops, Direction, OS);
+  else
+    backends::emitPostgresScript(M, Ops, Direction, OS);
+}
+
+/// The Liquibase changelog of every migration, in replay order.
+std::string changelog(const Compilation &C) {
+  std::vector<const ir::Migration *> Ms;
+  for (unsigned I : C.Order.Order)
+    Ms.push_back(&C.Migrations[I]);
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  backends::emitLiquibaseChangelog(Ms, OS);
+  return Text;
+}
 
 /// A migration name made safe for a file name.
 std::string fileStem(llvm::StringRef Name) {
@@ -99,8 +145,20 @@ int emitToDirectory(const Compilation &C) {
     return BadUsage;
   }
   std::vector<std::string> Written;
+  if (TargetOpt == Target::Liquibase) {
+    // One file; the SQL files of another target in DIR are left alone.
+    llvm::SmallString<256> Path(OutDir.getValue());
+    llvm::sys::path::append(Path, "changelog.xml");
+    if (!writeAtomically(Path, changelog(C)))
+      return BadUsage;
+    Written.push_back(std::string(Path));
+  }
+  auto Around = TargetOpt == Target::MySQL
+                    ? schemasAround(C)
+                    : std::vector<std::pair<ir::Schema, ir::Schema>>();
   unsigned N = 0;
-  for (unsigned I : C.Order.Order) {
+  for (unsigned I : TargetOpt == Target::Liquibase ? std::vector<unsigned>()
+                                                   : C.Order.Order) {
     const ir::Migration &M = C.Migrations[I];
     ++N;
     std::string Stem = fileStem(M.Name);
@@ -120,7 +178,7 @@ int emitToDirectory(const Compilation &C) {
     for (auto &[Name, Ops] : Files) {
       std::string Text;
       llvm::raw_string_ostream OS(Text);
-      backends::emitPostgresScript(M, *Ops, Ops == &M.Up ? "up" : "down", OS);
+      emitScript(M, *Ops, Ops == &M.Up ? "up" : "down", &Around[I], OS);
       llvm::SmallString<256> Path(OutDir.getValue());
       llvm::sys::path::append(Path, Name);
       if (!writeAtomically(Path, OS.str()))
@@ -131,8 +189,8 @@ int emitToDirectory(const Compilation &C) {
   // Files an earlier emit wrote for migrations that are gone (or renamed,
   // or renumbered) would be run by a migration tool: they are removed.
   std::error_code EC;
-  for (llvm::sys::fs::directory_iterator It(OutDir, EC), End; It != End && !EC;
-       It.increment(EC)) {
+  for (llvm::sys::fs::directory_iterator It(OutDir, EC), End;
+       TargetOpt != Target::Liquibase && It != End && !EC; It.increment(EC)) {
     llvm::StringRef Name = llvm::sys::path::filename(It->path());
     if (isEmittedName(Name) && !llvm::is_contained(Written, It->path()))
       llvm::sys::fs::remove(It->path());
@@ -173,19 +231,36 @@ int runEmit() {
   if (Status != Success)
     return Status;
   const Compilation &C = S.C;
+  if (TargetOpt == Target::Liquibase && Down) {
+    llvm::errs() << "migc: error: --down does not apply to --target=liquibase: "
+                    "each changeSet carries its <rollback>\n";
+    return BadUsage;
+  }
+  if (TargetOpt == Target::Liquibase && LayoutOpt == Layout::Flyway) {
+    llvm::errs() << "migc: error: --layout=flyway needs an SQL target\n";
+    return BadUsage;
+  }
   if (!OutDir.empty())
     return emitToDirectory(C);
   if (!DepFile.empty()) {
     llvm::errs() << "migc: error: --depfile needs -o DIR\n";
     return BadUsage;
   }
+  if (TargetOpt == Target::Liquibase) {
+    llvm::outs() << changelog(C);
+    return Success;
+  }
+  auto Around = TargetOpt == Target::MySQL
+                    ? schemasAround(C)
+                    : std::vector<std::pair<ir::Schema, ir::Schema>>();
   std::vector<unsigned> Order = C.Order.Order;
   if (Down)
     std::reverse(Order.begin(), Order.end());
   for (unsigned I : Order) {
     const ir::Migration &M = C.Migrations[I];
     if (!Down) {
-      backends::emitPostgresScript(M, M.Up, "up", llvm::outs());
+      emitScript(M, M.Up, "up", Around.empty() ? nullptr : &Around[I],
+                 llvm::outs());
       continue;
     }
     if (!M.Down) {
@@ -193,7 +268,8 @@ int runEmit() {
                    << " (down): none, the migration is irreversible\n\n";
       continue;
     }
-    backends::emitPostgresScript(M, *M.Down, "down", llvm::outs());
+    emitScript(M, *M.Down, "down", Around.empty() ? nullptr : &Around[I],
+               llvm::outs());
   }
   return Success;
 }

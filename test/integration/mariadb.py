@@ -1,0 +1,1023 @@
+#!/usr/bin/env python3
+"""Integration test: run migc's MySQL output against a real MariaDB 10.11.
+
+Usage:
+  python3 test/integration/mariadb.py --migc build/bin/migc --examples examples
+
+Starts a throwaway server (unix socket only, in a fresh temp folder), then:
+  * selfcheck/...    the catalog comparison reports deliberately wrong schemas;
+  * shop/full        apply `migc emit --target=mysql`, compare information_schema
+                     with `migc schema --format=json`, apply `--down`, require an
+                     empty database;
+  * shop/replay/...  per migration: ups before it, then up, down, up again;
+  * hostile/...      hostile names and strings (quotes, backticks, semicolons,
+                     backslashes, unicode) arrive in the catalog and the rows
+                     byte for byte; expressions compute PostgreSQL's values;
+  * gen300/...       a generated project of 300 migrations (seed 11): apply the
+                     ups, compare; the downs of the tail and of a window of 20
+                     reversible migrations, compared with `migc schema --at`.
+
+What MySQL cannot express is compared as migc documents it
+(docs/targets/mysql.md): a primary key is always named PRIMARY, a partial
+index is a full index (and the script must say so), each foreign key not
+covered by another index has an index of its own name, a JSON column carries
+a json_valid check, and long text key parts are prefixes.
+
+Prints one line per check and a final `N passed, M failed`; exits 0 only if
+every check passes. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal, InvalidOperation
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+# .mig type spelling -> MariaDB's information_schema.COLUMNS.COLUMN_TYPE
+# (integer display widths are stripped before comparing).
+TYPE_MAP = {
+    "smallint": "smallint", "int": "int", "integer": "int", "bigint": "bigint",
+    "real": "float", "double": "double", "bool": "tinyint(1)",
+    "boolean": "tinyint(1)", "text": "longtext", "bytes": "longblob",
+    "date": "date", "time": "time(6)", "timestamp": "datetime(6)",
+    "timestamptz": "timestamp(6)", "uuid": "char(36)", "json": "longtext",
+}
+INT_TYPES = ("smallint", "int", "bigint")
+
+
+def my_type(mig):
+    m = re.fullmatch(r"\s*(\w+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*", mig)
+    if not m:
+        return mig
+    base, a, b = m.group(1).lower(), m.group(2), m.group(3)
+    if base == "varchar":
+        return "varchar(%s)" % a if a else "longtext"
+    if base == "char":
+        return "char(%s)" % (a or "1")
+    if base in ("decimal", "numeric"):
+        if a:
+            return "decimal(%s,%s)" % (a, b or "0")
+        return "decimal(65,30)"
+    return TYPE_MAP.get(base, mig)
+
+
+def norm_column_type(t):
+    t = t.lower()
+    m = re.fullmatch(r"(smallint|int|bigint)\(\d+\)", t)
+    return m.group(1) if m else t
+
+
+# --------------------------------------------------------------- defaults ---
+
+def _unquote_mysql(s):
+    """The value of a quoted string as information_schema shows it."""
+    inner = s[1:-1]
+    out, i = [], 0
+    esc = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\" and i + 1 < len(inner):
+            out.append(esc.get(inner[i + 1], inner[i + 1]))
+            i += 2
+        elif ch == "'" and inner[i + 1:i + 2] == "'":
+            out.append("'")
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _mig_literal(s):
+    s = s.strip()
+    while s.startswith("(") and s.endswith(")"):
+        s = s[1:-1].strip()
+    low = s.lower()
+    if low in ("true", "false"):
+        return ("num", Decimal(1 if low == "true" else 0))
+    if low == "null":
+        return ("null", None)
+    if low in ("now()", "current_timestamp"):
+        return ("fn", "now")
+    if low == "current_date":
+        return ("fn", "date")
+    if re.fullmatch(r"'(?:[^']|'')*'", s, re.S):
+        return ("str", s[1:-1].replace("''", "'"))
+    try:
+        return ("num", Decimal(s))
+    except InvalidOperation:
+        return ("expr", s)
+
+
+def _my_literal(s):
+    if s is None:
+        return ("none", None)
+    s = s.strip()
+    low = s.lower()
+    if low == "null":
+        return ("null", None)
+    if re.fullmatch(r"current_timestamp(\(\d*\))?", low):
+        return ("fn", "now")
+    if low in ("curdate()", "current_date", "current_date()"):
+        return ("fn", "date")
+    if len(s) >= 2 and s[0] == "'" and s[-1] == "'":
+        return ("str", _unquote_mysql(s))
+    try:
+        return ("num", Decimal(s))
+    except InvalidOperation:
+        return ("expr", s)
+
+
+def defaults_match(mig, my, mig_type):
+    """migc's default (None or .mig text) against COLUMN_DEFAULT."""
+    lm = ("none", None) if mig is None else _mig_literal(mig)
+    ly = _my_literal(my)
+    if lm[0] in ("none", "null") or ly[0] in ("none", "null"):
+        return lm[0] in ("none", "null") and ly[0] in ("none", "null")
+    if lm[0] == "expr":  # an expression: present on both sides is enough
+        return True
+    base = mig_type.split("(")[0].lower()
+    if lm[0] == "num" and ly[0] == "str" and base not in (
+            "text", "varchar", "char"):
+        try:
+            ly = ("num", Decimal(ly[1]))
+        except InvalidOperation:
+            pass
+    if lm[0] == "str" and base in ("char",):  # CHAR pads, MySQL strips
+        return ly[0] == "str" and ly[1].rstrip(" ") == lm[1].rstrip(" ")
+    return lm == ly
+
+
+# --------------------------------------------------------------- server ----
+
+class Server:
+    def __init__(self, tmp):
+        self.dir = os.path.join(tmp, "mariadb")
+        self.data = os.path.join(self.dir, "data")
+        self.sock = os.path.join(self.dir, "sock")
+        self.log = os.path.join(self.dir, "server.log")
+        self.proc = None
+        self.as_root = os.geteuid() == 0
+
+    def start(self):
+        os.makedirs(self.dir)
+        user = []
+        if self.as_root:
+            pw = pwd.getpwnam("mysql")
+            os.chmod(os.path.dirname(self.dir), 0o755)
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            user = ["--user=mysql"]
+        os.chmod(self.dir, 0o755)
+        r = subprocess.run(
+            ["mariadb-install-db", "--no-defaults", "--datadir=" + self.data,
+             "--auth-root-authentication-method=normal", "--skip-test-db",
+             "--skip-name-resolve"] + user,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("mariadb-install-db failed:\n" + r.stdout)
+        self.proc = subprocess.Popen(
+            ["mariadbd", "--no-defaults", "--datadir=" + self.data,
+             "--socket=" + self.sock, "--skip-networking",
+             "--pid-file=" + os.path.join(self.dir, "pid"),
+             "--log-error=" + self.log, "--skip-log-bin",
+             "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
+             "--innodb-buffer-pool-size=64M", "--skip-name-resolve"] + user,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(600):
+            if self.proc.poll() is not None:
+                raise RuntimeError("mariadbd exited (%d):\n%s"
+                                   % (self.proc.returncode, self.read_log()))
+            if os.path.exists(self.sock) and self.sql(None, "SELECT 1")[0]:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("mariadbd did not start:\n" + self.read_log())
+
+    def read_log(self):
+        try:
+            with open(self.log) as f:
+                return f.read()[-4000:]
+        except OSError as e:
+            return "(no log: %s)" % e
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def client(self, db, stdin_text, extra=()):
+        argv = ["mariadb", "--no-defaults", "-S", self.sock, "-u", "root",
+                "--batch", "--raw", "--skip-column-names"] + list(extra)
+        if db:
+            argv += ["-D", db]
+        return subprocess.run(argv, input=stdin_text, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              encoding="utf-8", errors="surrogateescape")
+
+    def sql(self, db, text):
+        r = self.client(db, text)
+        return r.returncode == 0, r.stdout, (r.stderr or "").strip()
+
+    def apply(self, db, path):
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            ok, _, err = self.sql(db, f.read())
+        return ok, err
+
+    def create_db(self, name):
+        ok, _, err = self.sql(None, "DROP DATABASE IF EXISTS `%s`; CREATE "
+                              "DATABASE `%s` CHARACTER SET utf8mb4 COLLATE "
+                              "utf8mb4_bin;" % (name, name))
+        if not ok:
+            raise RuntimeError("CREATE DATABASE %s failed: %s" % (name, err))
+
+
+# -------------------------------------------------------------- catalog ----
+
+def _q(db):
+    return "'" + db.replace("'", "''") + "'"
+
+
+CATALOG_QUERIES = {
+    "tables": """SELECT JSON_ARRAYAGG(JSON_OBJECT('name', TABLE_NAME,
+        'type', TABLE_TYPE)) FROM information_schema.TABLES
+        WHERE TABLE_SCHEMA = {db}""",
+    "columns": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', COLUMN_NAME, 'pos', ORDINAL_POSITION, 'type', COLUMN_TYPE,
+        'nullable', IS_NULLABLE, 'default', COLUMN_DEFAULT, 'extra', EXTRA,
+        'collation', COLLATION_NAME))
+        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {db}""",
+    "constraints": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', CONSTRAINT_NAME, 'type', CONSTRAINT_TYPE))
+        FROM information_schema.TABLE_CONSTRAINTS
+        WHERE CONSTRAINT_SCHEMA = {db}""",
+    "keycols": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', CONSTRAINT_NAME, 'column', COLUMN_NAME,
+        'pos', ORDINAL_POSITION, 'ref_table', REFERENCED_TABLE_NAME,
+        'ref_column', REFERENCED_COLUMN_NAME))
+        FROM information_schema.KEY_COLUMN_USAGE
+        WHERE CONSTRAINT_SCHEMA = {db}""",
+    "refs": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', CONSTRAINT_NAME, 'on_delete', DELETE_RULE,
+        'on_update', UPDATE_RULE, 'ref_table', REFERENCED_TABLE_NAME))
+        FROM information_schema.REFERENTIAL_CONSTRAINTS
+        WHERE CONSTRAINT_SCHEMA = {db}""",
+    "checks": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', CONSTRAINT_NAME, 'level', LEVEL, 'clause', CHECK_CLAUSE))
+        FROM information_schema.CHECK_CONSTRAINTS
+        WHERE CONSTRAINT_SCHEMA = {db}""",
+    "indexes": """SELECT JSON_ARRAYAGG(JSON_OBJECT('table', TABLE_NAME,
+        'name', INDEX_NAME, 'column', COLUMN_NAME, 'pos', SEQ_IN_INDEX,
+        'non_unique', NON_UNIQUE, 'sub_part', SUB_PART,
+        'collation', COLLATION, 'index_type', INDEX_TYPE))
+        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {db}""",
+}
+
+
+def read_catalog(server, db):
+    """{table: {columns, constraints, indexes}} from information_schema."""
+    raw = {}
+    for key, sql in CATALOG_QUERIES.items():
+        ok, out, err = server.sql(None, sql.format(db=_q(db)) + ";")
+        if not ok:
+            raise RuntimeError("catalog query %s failed: %s" % (key, err))
+        out = out.strip()
+        raw[key] = json.loads(out) if out and out != "NULL" else []
+    cat = {}
+    for t in raw["tables"]:
+        cat[t["name"]] = {"type": t["type"], "columns": [], "pk": None,
+                          "unique": {}, "fks": {}, "checks": {},
+                          "json_checks": set(), "indexes": {}}
+    for c in sorted(raw["columns"], key=lambda c: c["pos"]):
+        cat[c["table"]]["columns"].append(c)
+    keycols = {}
+    for k in sorted(raw["keycols"], key=lambda k: k["pos"]):
+        keycols.setdefault((k["table"], k["name"]), []).append(k)
+    refs = {(r["table"], r["name"]): r for r in raw["refs"]}
+    for k in raw["constraints"]:
+        t, n, typ = k["table"], k["name"], k["type"]
+        cols = [x["column"] for x in keycols.get((t, n), [])]
+        if typ == "PRIMARY KEY":
+            cat[t]["pk"] = {"name": n, "columns": cols}
+        elif typ == "UNIQUE":
+            cat[t]["unique"][n] = cols
+        elif typ == "FOREIGN KEY":
+            r = refs.get((t, n), {})
+            cat[t]["fks"][n] = {
+                "columns": cols,
+                "ref_table": r.get("ref_table"),
+                "ref_columns": [x["ref_column"] for x in keycols.get((t, n), [])],
+                "on_delete": (r.get("on_delete") or "").lower(),
+                "on_update": (r.get("on_update") or "").lower()}
+    for k in raw["checks"]:
+        if k["level"] == "Column" and k["clause"].startswith("json_valid("):
+            cat[k["table"]]["json_checks"].add(k["name"])
+        else:
+            cat[k["table"]]["checks"][k["name"]] = k["clause"]
+    for i in sorted(raw["indexes"], key=lambda i: i["pos"]):
+        ix = cat[i["table"]]["indexes"].setdefault(i["name"], {
+            "unique": not int(i["non_unique"]), "columns": [],
+            "descending": [], "sub_parts": [], "type": i["index_type"]})
+        ix["columns"].append(i["column"])
+        ix["descending"].append(i["collation"] == "D")
+        ix["sub_parts"].append(i["sub_part"])
+    return cat
+
+
+def _is_long(mig_type):
+    base = mig_type.split("(")[0].lower()
+    m = re.search(r"\((\d+)\)", mig_type)
+    return base in ("text", "bytes", "json") or (
+        base == "varchar" and (not m or int(m.group(1)) > 255))
+
+
+def own_index_expected(table, fk):
+    """Whether MySQL keeps an index named after the foreign key (no other
+    index, key or unique constraint starts with its columns)."""
+    n = len(fk["columns"])
+    for k in table["constraints"]:
+        if k["kind"] in ("primary_key", "unique") and k["columns"][:n] == fk["columns"]:
+            return False
+    for i in table["indexes"]:
+        if i["columns"][:n] == fk["columns"]:
+            return False
+    return True
+
+
+def compare_schema(mig, cat):
+    """Human-readable differences between migc's JSON and the catalog."""
+    diffs = []
+    mt = {t["name"]: t for t in mig["tables"]}
+    for name in sorted(set(mt) - set(cat)):
+        diffs.append("table %s: in migc schema, not in MariaDB" % name)
+    for name in sorted(set(cat) - set(mt)):
+        diffs.append("table %s: in MariaDB, not in migc schema" % name)
+    for name in sorted(set(mt) & set(cat)):
+        a, b = mt[name], cat[name]
+        if b["type"] != "BASE TABLE":
+            diffs.append("table %s: is a %s" % (name, b["type"]))
+        ac = [c["name"] for c in a["columns"]]
+        bc = [c["name"] for c in b["columns"]]
+        if ac != bc:
+            diffs.append("table %s: columns differ: migc %s, MariaDB %s"
+                         % (name, ac, bc))
+        bcols = {c["name"]: c for c in b["columns"]}
+        json_cols = set()
+        for c in a["columns"]:
+            p = bcols.get(c["name"])
+            if p is None:
+                continue
+            where = "%s.%s" % (name, c["name"])
+            want, got = my_type(c["type"]), norm_column_type(p["type"])
+            if c["type"].split("(")[0].lower() == "json":
+                json_cols.add(c["name"])
+            if want != got:
+                diffs.append("%s: type migc %s (-> %s), MariaDB %s"
+                             % (where, c["type"], want, p["type"]))
+            if p["collation"] not in (None, "utf8mb4_bin"):
+                diffs.append("%s: collation %s, want utf8mb4_bin"
+                             % (where, p["collation"]))
+            if bool(c["nullable"]) != (p["nullable"] == "YES"):
+                diffs.append("%s: nullable migc %s, MariaDB %s"
+                             % (where, c["nullable"], p["nullable"]))
+            auto = "auto_increment" in (p["extra"] or "").lower()
+            if bool(c["identity"]) != auto:
+                diffs.append("%s: identity migc %s, MariaDB extra %r"
+                             % (where, c["identity"], p["extra"]))
+            if not auto and not defaults_match(c["default"], p["default"],
+                                               c["type"]):
+                diffs.append("%s: default migc %r, MariaDB %r"
+                             % (where, c["default"], p["default"]))
+        if b["json_checks"] != json_cols:
+            diffs.append("table %s: json_valid checks on %s, JSON columns %s"
+                         % (name, sorted(b["json_checks"]), sorted(json_cols)))
+        # constraints
+        ak = {k["name"]: k for k in a["constraints"]}
+        pks = [k for k in a["constraints"] if k["kind"] == "primary_key"]
+        if bool(pks) != bool(b["pk"]):
+            diffs.append("table %s: primary key migc %s, MariaDB %s"
+                         % (name, pks and pks[0]["name"], b["pk"]))
+        elif pks and pks[0]["columns"] != b["pk"]["columns"]:
+            diffs.append("table %s: primary key columns migc %s, MariaDB %s"
+                         % (name, pks[0]["columns"], b["pk"]["columns"]))
+        # a unique index is a UNIQUE constraint in MySQL
+        uniq_idx = {i["name"]: i["columns"] for i in a["indexes"] if i["unique"]}
+        want_u = {n: k["columns"] for n, k in ak.items() if k["kind"] == "unique"}
+        want_u.update(uniq_idx)
+        for n in sorted(set(want_u) - set(b["unique"])):
+            diffs.append("table %s: unique %s in migc schema, not in MariaDB"
+                         % (name, n))
+        for n in sorted(set(b["unique"]) - set(want_u)):
+            diffs.append("table %s: unique %s in MariaDB, not in migc schema"
+                         % (name, n))
+        for n in sorted(set(want_u) & set(b["unique"])):
+            if want_u[n] != b["unique"][n]:
+                diffs.append("table %s unique %s: columns migc %s, MariaDB %s"
+                             % (name, n, want_u[n], b["unique"][n]))
+        want_c = {n for n, k in ak.items() if k["kind"] == "check"}
+        for n in sorted(want_c - set(b["checks"])):
+            diffs.append("table %s: check %s in migc schema, not in MariaDB"
+                         % (name, n))
+        for n in sorted(set(b["checks"]) - want_c):
+            diffs.append("table %s: check %s in MariaDB, not in migc schema: %s"
+                         % (name, n, b["checks"][n]))
+        want_f = {n: k for n, k in ak.items() if k["kind"] == "foreign_key"}
+        for n in sorted(set(want_f) - set(b["fks"])):
+            diffs.append("table %s: foreign key %s in migc schema, not in "
+                         "MariaDB" % (name, n))
+        for n in sorted(set(b["fks"]) - set(want_f)):
+            diffs.append("table %s: foreign key %s in MariaDB, not in migc "
+                         "schema" % (name, n))
+        for n in sorted(set(want_f) & set(b["fks"])):
+            x, y = want_f[n], b["fks"][n]
+            ref = x.get("references") or {}
+            exp = {"columns": x["columns"], "ref_table": ref.get("table"),
+                   "ref_columns": ref.get("columns"),
+                   "on_delete": ref.get("on_delete") or "no action",
+                   "on_update": ref.get("on_update") or "no action"}
+            if exp["on_delete"] == "set default":
+                exp["on_delete"] = "no action"
+            if exp["on_update"] == "set default":
+                exp["on_update"] = "no action"
+            if exp != y:
+                diffs.append("table %s foreign key %s: migc %s, MariaDB %s"
+                             % (name, n, exp, y))
+        # indexes: migc's, plus each foreign key's own index where no other
+        # index starts with its columns
+        want_i = {i["name"]: i for i in a["indexes"]}
+        for n, k in want_f.items():
+            if own_index_expected(a, k) and n not in want_i:
+                want_i[n] = {"columns": k["columns"], "unique": False,
+                             "descending": [False] * len(k["columns"]),
+                             "where": None, "own": True}
+        got_i = {n: i for n, i in b["indexes"].items()
+                 if n != "PRIMARY" and not (n in ak and ak[n]["kind"] in (
+                     "primary_key", "unique"))}
+        for n in sorted(set(want_i) - set(got_i)):
+            diffs.append("table %s: index %s in migc schema%s, not in MariaDB"
+                         % (name, n, " (foreign key's own)"
+                            if want_i[n].get("own") else ""))
+        for n in sorted(set(got_i) - set(want_i)):
+            diffs.append("table %s: index %s in MariaDB, not in migc schema"
+                         % (name, n))
+        types = {c["name"]: c["type"] for c in a["columns"]}
+        for n in sorted(set(want_i) & set(got_i)):
+            x, y = want_i[n], got_i[n]
+            where = "%s index %s" % (name, n)
+            if bool(x["unique"]) != y["unique"]:
+                diffs.append("%s: unique migc %s, MariaDB %s"
+                             % (where, x["unique"], y["unique"]))
+            if list(x["columns"]) != y["columns"]:
+                diffs.append("%s: columns migc %s, MariaDB %s"
+                             % (where, x["columns"], y["columns"]))
+            xd = list(x.get("descending") or [False] * len(x["columns"]))
+            if xd != y["descending"][:len(xd)]:
+                diffs.append("%s: descending migc %s, MariaDB %s"
+                             % (where, xd, y["descending"]))
+            for col, sub in zip(y["columns"], y["sub_parts"]):
+                if sub is not None and not _is_long(types.get(col, "text")):
+                    diffs.append("%s: prefix %s on %s (%s)"
+                                 % (where, sub, col, types.get(col)))
+    return diffs
+
+
+# ------------------------------------------------------------- harness -----
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def record(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name, flush=True)
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print("FAIL %s" % name, flush=True)
+            lines = (detail or "").rstrip().splitlines()
+            for line in lines[:40]:
+                print("    " + line)
+            if len(lines) > 40:
+                print("    ... (%d more lines)" % (len(lines) - 40))
+            sys.stdout.flush()
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kw)
+
+
+def migc_schema(migc, path, at=None):
+    argv = [migc, "schema", "--format=json"]
+    if at:
+        argv.append("--at=" + at)
+    r = run(argv + [path])
+    if r.returncode != 0:
+        raise RuntimeError("migc schema failed (%d): %s" % (r.returncode, r.stderr))
+    return json.loads(r.stdout)
+
+
+def migc_emit(migc, path, dest, down=False):
+    r = run([migc, "emit", "--target=mysql"] + (["--down"] if down else [])
+            + [path])
+    with open(dest, "w") as f:
+        f.write(r.stdout)
+    return r.returncode == 0, r.stderr
+
+
+def migc_emit_dir(migc, path, out):
+    r = run([migc, "emit", "--target=mysql", "-o", out, path])
+    if r.returncode != 0:
+        raise RuntimeError("migc emit -o failed (%d): %s" % (r.returncode, r.stderr))
+    ups, downs = {}, {}
+    for f in os.listdir(out):
+        m = re.fullmatch(r"(\d+)_(.+)\.(up|down)\.sql", f)
+        if m:
+            key = (int(m.group(1)), m.group(2))
+            (ups if m.group(3) == "up" else downs)[key] = os.path.join(out, f)
+    return [(k, ups[k], downs.get(k)) for k in sorted(ups)]
+
+
+def concat(paths, dest):
+    with open(dest, "w") as out:
+        for p in paths:
+            with open(p) as f:
+                out.write(f.read())
+            out.write("\n")
+    return dest
+
+
+def check_compare(checks, name, server, db, expected):
+    try:
+        got = read_catalog(server, db)
+    except Exception as e:  # noqa: BLE001
+        checks.record(name, False, str(e))
+        return
+    diffs = compare_schema(expected, got)
+    checks.record("%s (%d tables)" % (name, len(expected["tables"])), not diffs,
+                  "%d difference(s):\n" % len(diffs) + "\n".join(diffs))
+
+
+def db_objects(server, db):
+    ok, out, err = server.sql(None, """
+        SELECT CONCAT('table ', TABLE_NAME) FROM information_schema.TABLES
+          WHERE TABLE_SCHEMA = {db}
+        UNION ALL SELECT CONCAT('routine ', ROUTINE_NAME)
+          FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = {db}
+        UNION ALL SELECT CONCAT('trigger ', TRIGGER_NAME)
+          FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {db};
+        """.format(db=_q(db)))
+    if not ok:
+        raise RuntimeError(err)
+    return [l for l in out.splitlines() if l.strip()]
+
+
+def catalog_diff(a, b):
+    """What differs between two read_catalog results, one line each."""
+    out = []
+    for t in sorted(set(a) | set(b)):
+        if t not in a or t not in b:
+            out.append("table %s only %s" % (t, "after" if t in b else "before"))
+            continue
+        for k in a[t]:
+            if a[t][k] != b[t][k]:
+                out.append("table %s %s: before %s, after %s"
+                           % (t, k, a[t][k], b[t][k]))
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------- self-check -----
+
+SELF_SCHEMA = """
+migration a {
+  up {
+    create table p (id bigint primary key identity, code varchar(10) unique);
+    create table c (
+      id int primary key,
+      p_id bigint references p (id) on delete cascade,
+      n int not null default 3 check (n > 0),
+      s text default 'x', d json
+    );
+    create index c_n_idx on c (n desc, id);
+  }
+}
+"""
+
+
+def test_selfcheck(checks, server, migc, tmp):
+    """The comparison is worth something only if it sees a wrong schema."""
+    proj = os.path.join(tmp, "self")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "a.mig"), "w") as f:
+        f.write(SELF_SCHEMA)
+    expected = migc_schema(migc, proj)
+    server.create_db("selfcheck")
+    up = os.path.join(tmp, "self.up.sql")
+    ok, err = migc_emit(migc, proj, up)
+    if ok:
+        ok, err = server.apply("selfcheck", up)
+    checks.record("selfcheck: up script applies", ok, err)
+    if not ok:
+        return
+    cat = read_catalog(server, "selfcheck")
+    diffs = compare_schema(expected, cat)
+    checks.record("selfcheck: the right schema compares equal", not diffs,
+                  "\n".join(diffs))
+
+    def tbl(s, n):
+        return next(t for t in s["tables"] if t["name"] == n)
+
+    def col(s, t, n):
+        return next(c for c in tbl(s, t)["columns"] if c["name"] == n)
+
+    def con(s, t, kind):
+        return next(k for k in tbl(s, t)["constraints"] if k["kind"] == kind)
+
+    mutations = [
+        ("a missing table", lambda s: s["tables"].pop()),
+        ("a column renamed", lambda s: col(s, "c", "s").update(name="t")),
+        ("a type changed", lambda s: col(s, "c", "n").update(type="bigint")),
+        ("a varchar length", lambda s: col(s, "p", "code").update(
+            type="varchar(11)")),
+        ("nullability", lambda s: col(s, "c", "s").update(nullable=False)),
+        ("a default value", lambda s: col(s, "c", "n").update(default="4")),
+        ("a string default", lambda s: col(s, "c", "s").update(default="'y'")),
+        ("a default dropped", lambda s: col(s, "c", "n").update(default=None)),
+        ("identity", lambda s: col(s, "c", "id").update(identity=True)),
+        ("a check renamed", lambda s: con(s, "c", "check").update(name="zz")),
+        ("a unique column", lambda s: con(s, "p", "unique").update(
+            columns=["id"])),
+        ("a primary key column", lambda s: con(s, "c", "primary_key").update(
+            columns=["n"])),
+        ("a foreign key action", lambda s: con(s, "c", "foreign_key")[
+            "references"].update(on_delete="restrict")),
+        ("a foreign key target", lambda s: con(s, "c", "foreign_key")[
+            "references"].update(columns=["code"])),
+        ("an index direction", lambda s: tbl(s, "c")["indexes"][0].update(
+            descending=[False, False])),
+        ("an index column", lambda s: tbl(s, "c")["indexes"][0].update(
+            columns=["n"])),
+        ("an index dropped", lambda s: tbl(s, "c")["indexes"].pop()),
+        ("an index made unique", lambda s: tbl(s, "c")["indexes"][0].update(
+            unique=True)),
+        ("a JSON column", lambda s: col(s, "c", "d").update(type="text")),
+    ]
+    missed = []
+    for label, mutate in mutations:
+        wrong = json.loads(json.dumps(expected))
+        mutate(wrong)
+        if not compare_schema(wrong, cat):
+            missed.append(label)
+    checks.record("selfcheck: the comparison catches %d kinds of wrong schema"
+                  % len(mutations), not missed, "not caught: " + ", ".join(missed))
+    # the catalog side too: an extra object in the database is reported
+    server.sql("selfcheck", "CREATE INDEX extra_idx ON c (s(10)); "
+               "CREATE TABLE extra (i INT);")
+    diffs = compare_schema(expected, read_catalog(server, "selfcheck"))
+    checks.record("selfcheck: an extra index and table in MariaDB are caught",
+                  any("extra_idx" in d for d in diffs) and
+                  any("table extra" in d for d in diffs), "\n".join(diffs))
+
+
+# ------------------------------------------------------------- hostile -----
+
+HOSTILE = r"""
+migration hostile {
+  description 'line one \c
+line two \g DROP DATABASE x';
+  up {
+    create table "x`; DROP TABLE users; --" (
+      id int primary key,
+      "a`b;c" text default '''; DROP TABLE users; --' check ("a`b;c" <> ''')--'),
+      "été ☃" varchar(20) default 'back\slash\''',
+      r int
+    );
+    create index "i""dx`" on "x`; DROP TABLE users; --" ("été ☃");
+    insert into "x`; DROP TABLE users; --" (id, "a`b;c", "été ☃") values
+      (1, 'it''s', 'back\slash'), (2, '\'';\', 'ünï☃'), (3, '%_\n', 'x');
+  }
+}
+
+migration semantics {
+  requires hostile;
+  up {
+    create table calc (
+      id int primary key, a int, b int, s varchar(20), t text,
+      q int, m int, c text, g int, l int, dv decimal(10,2), n int, lk bool
+    );
+    insert into calc (id, a, b, s, t) values
+      (1, -7, 2, 'Ab', 'x'), (2, 7, -2, 'ab', null), (3, 9, 4, null, 'Ω');
+    update calc set q = a / b, m = a % b, c = s || '-' || t,
+      g = greatest(a, null, b), l = least(b, null), dv = cast(a as decimal(10,2)) / 4,
+      n = length(t), lk = s like 'A%';
+  }
+  down { drop table calc; }
+}
+"""
+
+# PostgreSQL's values for calc (id -> q, m, c, g, l, dv, n, lk)
+HOSTILE_EXPECT = {
+    "1": ["-3", "-1", "Ab-x", "2", "2", "-1.75", "1", "1"],
+    "2": ["-3", "1", None, "7", "-2", "1.75", None, "0"],
+    "3": ["2", "1", None, "9", "4", "2.25", "1", None],
+}
+
+
+def test_hostile(checks, server, migc, tmp):
+    proj = os.path.join(tmp, "hostile")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "h.mig"), "w", encoding="utf-8") as f:
+        f.write(HOSTILE)
+    expected = migc_schema(migc, proj)
+    up = os.path.join(tmp, "hostile.up.sql")
+    down = os.path.join(tmp, "hostile.down.sql")
+    ok, err = migc_emit(migc, proj, up)
+    ok2, err2 = migc_emit(migc, proj, down, down=True)
+    checks.record("hostile: migc emit up and down", ok and ok2, err + err2)
+    server.create_db("hostile")
+    # the strict-literal claim: the script means the same under both modes
+    for mode in ("", "NO_BACKSLASH_ESCAPES"):
+        server.create_db("hostile")
+        with open(up, encoding="utf-8") as f:
+            text = ("SET SESSION sql_mode = CONCAT(@@sql_mode, ',%s');\n" % mode
+                    if mode else "") + f.read()
+        ok, _, err = server.sql("hostile", text)
+        label = mode or "default sql_mode"
+        checks.record("hostile: up script applies (%s)" % label, ok, err)
+        if not ok:
+            return
+        check_compare(checks, "hostile: catalog matches migc schema (%s)"
+                      % label, server, "hostile", expected)
+        ok, out, err = server.sql("hostile", "SELECT id, HEX(`a``b;c`), "
+                                  "HEX(`été ☃`) FROM "
+                                  "`x``; DROP TABLE users; --` ORDER BY id;")
+        want = [("1", "it's", "back\\slash"), ("2", "\\';\\", "ünï☃"),
+                ("3", "%_\\n", "x")]
+        got = [tuple(l.split("\t")) for l in out.splitlines()]
+        exp = [(i, a.encode().hex().upper(), b.encode().hex().upper())
+               for i, a, b in want]
+        checks.record("hostile: strings arrive byte for byte (%s)" % label,
+                      ok and got == exp, "got %s\nwant %s %s" % (got, exp, err))
+        ok, out, err = server.sql("hostile", "SELECT HEX(`a``b;c`), "
+                                  "HEX(`été ☃`) FROM "
+                                  "`x``; DROP TABLE users; --` WHERE id = 9;"
+                                  "INSERT INTO `x``; DROP TABLE users; --` "
+                                  "(id) VALUES (9); SELECT HEX(`a``b;c`), "
+                                  "HEX(`été ☃`) FROM "
+                                  "`x``; DROP TABLE users; --` WHERE id = 9;")
+        got = [tuple(l.split("\t")) for l in out.splitlines()]
+        exp = [("'; DROP TABLE users; --".encode().hex().upper(),
+                "back\\slash\\'".encode().hex().upper())]
+        checks.record("hostile: defaults arrive byte for byte (%s)" % label,
+                      ok and got == exp, "got %s\nwant %s %s" % (got, exp, err))
+        ok, out, err = server.sql(
+            "hostile", "SELECT id, q, m, c, g, l, dv, n, lk FROM calc "
+            "ORDER BY id;")
+        got = {}
+        for l in out.splitlines():
+            f = [None if v == "NULL" else v for v in l.split("\t")]
+            got[f[0]] = f[1:]
+        checks.record("hostile: / % || greatest least cast length like "
+                      "compute PostgreSQL's values (" + label + ")",
+                      ok and got == HOSTILE_EXPECT,
+                      "got  %s\nwant %s %s" % (got, HOSTILE_EXPECT, err))
+    ok, err = server.apply("hostile", down)
+    checks.record("hostile: down script applies", ok, err)
+    if ok:
+        left = db_objects(server, "hostile")
+        checks.record("hostile: database empty after down", not left,
+                      ", ".join(left))
+    ok, out, err = server.sql(None, "SELECT SCHEMA_NAME FROM "
+                              "information_schema.SCHEMATA;")
+    left = set(out.split())
+    checks.record("hostile: nothing else was dropped", ok and {
+        "mysql", "selfcheck", "hostile"} <= left, err or out)
+
+
+# ---------------------------------------------------------------- shop -----
+
+def test_shop(checks, server, migc, shop, tmp):
+    if not os.path.isdir(shop):
+        checks.record("shop: project exists", False, shop + " not found")
+        return
+    expected = migc_schema(migc, shop)
+    up = os.path.join(tmp, "shop.up.sql")
+    down = os.path.join(tmp, "shop.down.sql")
+    for dest, is_down in ((up, False), (down, True)):
+        ok, err = migc_emit(migc, shop, dest, is_down)
+        checks.record("shop: migc emit --target=mysql%s"
+                      % (" --down" if is_down else ""), ok, err)
+    with open(up) as f:
+        text = f.read()
+    partial = [i["name"] for t in expected["tables"] for i in t["indexes"]
+               if i["where"]]
+    checks.record("shop: each partial index (%d) has a warning" % len(partial),
+                  all(re.search(r"-- warning: MySQL has no partial indexes: %s "
+                                % re.escape(n), text) for n in partial),
+                  "partial: %s" % partial)
+    server.create_db("shop_full")
+    ok, err = server.apply("shop_full", up)
+    checks.record("shop: full up script applies", ok, err)
+    if ok:
+        check_compare(checks, "shop: catalog matches migc schema",
+                      server, "shop_full", expected)
+    ok, err = server.apply("shop_full", down)
+    checks.record("shop: full down script applies", ok, err)
+    if ok:
+        left = db_objects(server, "shop_full")
+        checks.record("shop: database empty after down", not left,
+                      "left over: " + ", ".join(left))
+
+    out = os.path.join(tmp, "shop_files")
+    files = migc_emit_dir(migc, shop, out)
+    checks.record("shop: emit -o writes up and down per migration (%d)"
+                  % len(files), len(files) > 0 and all(d for _, _, d in files),
+                  "missing down files: " + ", ".join(
+                      "%04d_%s" % k for k, _, d in files if not d))
+    for i, (key, upf, downf) in enumerate(files):
+        name = "shop: replay %04d_%s up/down/up" % key
+        server.create_db("shop_step")
+        detail = ""
+        if i:
+            ok, err = server.apply("shop_step", concat(
+                [u for _, u, _ in files[:i]], os.path.join(tmp, "prefix.sql")))
+            if not ok:
+                detail = "ups before it failed:\n" + err
+        if not detail:
+            before = read_catalog(server, "shop_step")
+            for label, f in (("up", upf), ("down", downf), ("up again", upf)):
+                if f is None:
+                    detail = "no down file"
+                    break
+                ok, err = server.apply("shop_step", f)
+                if not ok:
+                    detail = "%s (%s) failed:\n%s" % (label, os.path.basename(f), err)
+                    break
+                if label == "down":
+                    after = read_catalog(server, "shop_step")
+                    if after != before:
+                        detail = "after down, the catalog is not the one " \
+                                 "before up:\n" + catalog_diff(before, after)
+                        break
+        checks.record(name, not detail, detail)
+
+
+# ------------------------------------------------------------ generated ----
+
+def test_generated(checks, server, migc, gen, tmp, count, seed, window):
+    proj = os.path.join(tmp, "gen%d" % count)
+    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
+             "--seed", str(seed)])
+    if r.returncode != 0:
+        checks.record("gen%d: generate project" % count, False, r.stderr)
+        return
+    tag = "gen%d(seed %d)" % (count, seed)
+    try:
+        files = migc_emit_dir(migc, proj, os.path.join(tmp, "gen_files"))
+    except Exception as e:  # noqa: BLE001
+        checks.record("%s: migc emit -o" % tag, False, str(e))
+        return
+    checks.record("%s: migc emit -o writes %d up files" % (tag, len(files)),
+                  len(files) == count, "expected %d" % count)
+    expected = migc_schema(migc, proj)
+
+    server.create_db("gen_full")
+    up = os.path.join(tmp, "gen.up.sql")
+    ok, err = migc_emit(migc, proj, up)
+    if ok:
+        ok, err = server.apply("gen_full", up)
+    checks.record("%s: full up script applies" % tag, ok, err)
+    if ok:
+        check_compare(checks, "%s: catalog matches migc schema" % tag,
+                      server, "gen_full", expected)
+
+    # tail downs: from the last migration backward, until the first
+    # irreversible one or `window` downs
+    tail = []
+    for key, _, d in reversed(files):
+        if d is None or len(tail) == window:
+            break
+        tail.append((key, d))
+    if ok:
+        for key, d in tail:
+            ok2, err2 = server.apply("gen_full", d)
+            checks.record("%s: tail down %04d_%s" % ((tag,) + key), ok2, err2)
+            if not ok2:
+                break
+        else:
+            if len(tail) < len(files):
+                stop = files[len(files) - len(tail) - 1][0]
+                check_compare(checks, "%s: catalog after %d tail downs matches "
+                              "migc schema --at %s" % (tag, len(tail), stop[1]),
+                              server, "gen_full",
+                              migc_schema(migc, proj, at=stop[1]))
+
+    # a window of consecutive reversible migrations (the last longest run):
+    # ups to its end, downs in reverse, compare, ups again
+    best_len, end, run_len = 0, None, 0
+    for i, (_, _, d) in enumerate(files):
+        run_len = run_len + 1 if d else 0
+        if run_len and min(run_len, window) >= best_len:
+            best_len, end = min(run_len, window), i
+    if end is None:
+        checks.record("%s: some migration has a down file" % tag, False)
+        return
+    start = end - best_len + 1
+    server.create_db("gen_window")
+    ok, err = server.apply("gen_window", concat(
+        [u for _, u, _ in files[:end + 1]], os.path.join(tmp, "w.sql")))
+    checks.record("%s: ups up to %04d_%s apply" % ((tag,) + files[end][0]),
+                  ok, err)
+    if not ok:
+        return
+    for key, _, d in reversed(files[start:end + 1]):
+        ok, err = server.apply("gen_window", d)
+        checks.record("%s: window down %04d_%s" % ((tag,) + key), ok, err)
+        if not ok:
+            return
+    if start > 0:
+        before = files[start - 1][0]
+        check_compare(checks, "%s: catalog after window downs matches migc "
+                      "schema --at %s" % (tag, before[1]), server, "gen_window",
+                      migc_schema(migc, proj, at=before[1]))
+    ok, err = server.apply("gen_window", concat(
+        [u for _, u, _ in files[start:end + 1]], os.path.join(tmp, "w2.sql")))
+    checks.record("%s: window ups apply again after the downs" % tag, ok, err)
+    if ok:
+        check_compare(checks, "%s: catalog after the window ups again matches "
+                      "migc schema --at %s" % (tag, files[end][0][1]), server,
+                      "gen_window", migc_schema(migc, proj, at=files[end][0][1]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--migc", required=True)
+    ap.add_argument("--examples", required=True)
+    ap.add_argument("--bench-gen", default=os.path.join(REPO, "bench",
+                                                        "gen_project.py"))
+    ap.add_argument("--migrations", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--window", type=int, default=20)
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temp folder (the server is stopped anyway)")
+    args = ap.parse_args()
+    migc = os.path.abspath(args.migc)
+    t0 = time.time()
+    checks = Checks()
+    tmp = tempfile.mkdtemp(prefix="migc-mariadb-")
+    server = Server(tmp)
+    try:
+        try:
+            server.start()
+            started = True
+        except Exception as e:  # noqa: BLE001
+            checks.record("mariadb: server starts", False, str(e))
+            started = False
+        if started:
+            ok, out, _ = server.sql(None, "SELECT VERSION();")
+            checks.record("mariadb: server starts (%s)" % out.strip(), ok)
+        for label, fn in () if not started else (
+            ("selfcheck", lambda: test_selfcheck(checks, server, migc, tmp)),
+            ("shop", lambda: test_shop(checks, server, migc, os.path.join(
+                args.examples, "shop"), tmp)),
+            ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
+            ("generated", lambda: test_generated(
+                checks, server, migc, args.bench_gen, tmp, args.migrations,
+                args.seed, args.window)),
+        ):
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001
+                checks.record("%s: unexpected error" % label, False,
+                              "%s: %s" % (type(e).__name__, e))
+    finally:
+        server.stop()
+        if args.keep:
+            print("kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("time: %.1fs" % (time.time() - t0))
+    if checks.failures:
+        print("failed: " + "; ".join(checks.failures))
+    print("%d passed, %d failed" % (checks.passed, checks.failed))
+    return 0 if checks.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
