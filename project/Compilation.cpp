@@ -5,6 +5,7 @@
 #include "frontend/Parser.h"
 #include "ir/Inverse.h"
 #include "ir/Replay.h"
+#include "passes/ConstraintProofs.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -86,12 +87,32 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
 
 void Compilation::replayMigration(unsigned I, DiagList &Found) {
   const ast::Migration &M = *Syntax[I];
-  ir::Migration &IR = Migrations[I];
-  // Only a written down is compared with the schema before up. A snapshot
-  // is cheap (ir/CowMap.h), but every write after it unshares a node.
+  // Only a written down, and the proofs, need the schema before up. A
+  // snapshot is cheap (ir/CowMap.h), but every write after it unshares a
+  // node.
+  bool Prove = Opts.Prove && passes::hasObligations(M.Up);
   std::optional<ir::Schema> Before;
-  if (M.Down)
+  if (M.Down || Prove)
     Before = Final;
+  size_t Reported = Found.size();
+  replayBlocks(I, Before, Found);
+  // A migration with errors is not what will run: its proofs would be
+  // about something else.
+  Prove &= llvm::none_of(llvm::make_range(Found.begin() + long(Reported), Found.end()),
+                         [](const Diagnostic &D) { return D.Sev == Severity::Error; });
+  if (!Prove)
+    return;
+  auto Start = std::chrono::steady_clock::now();
+  if (!Prover)
+    Prover = std::make_unique<smt::Prover>(Opts.Smt);
+  passes::proveConstraints(*Prover, *Before, Migrations[I], Found);
+  ProveSeconds += secondsSince(Start);
+}
+
+void Compilation::replayBlocks(unsigned I, const std::optional<ir::Schema> &Before,
+                               DiagList &Found) {
+  const ast::Migration &M = *Syntax[I];
+  ir::Migration &IR = Migrations[I];
   bool Synthesize = !M.Down && !M.Irreversible;
   std::vector<ir::InverseOf> Inverses;
   IR.Up = ir::replayBlock(M.Up, Final, Found, &Touches[I],
@@ -132,7 +153,8 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
   IR.DownSynthesized = true;
 }
 
-bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts) {
+bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &O) {
+  Opts = O;
   auto Start = std::chrono::steady_clock::now();
   for (ParseOutput &P : parseAll(SM, Opts.Jobs)) {
     Diags.report(std::move(P.Diags));

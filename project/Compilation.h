@@ -15,6 +15,7 @@
 #include "ir/Touches.h"
 #include "passes/DependencyGraph.h"
 #include "project/Project.h"
+#include "smt/Prover.h"
 
 namespace migc {
 
@@ -23,6 +24,9 @@ struct CompileOptions {
   std::optional<std::string> At;
   /// Threads for parsing; 0 = one per core.
   unsigned Jobs = 0;
+  /// Prove the constraint obligations with Z3 (passes/ConstraintProofs.h).
+  bool Prove = true;
+  smt::Options Smt;
 };
 
 class Compilation {
@@ -45,6 +49,12 @@ public:
   unsigned FullLLFiles = 0;
   double LoadSeconds = 0, ParseSeconds = 0, OrderSeconds = 0,
          ReplaySeconds = 0, GraphSeconds = 0;
+  /// Seconds in the constraint proofs (part of the replay), and the
+  /// solver's counts.
+  double ProveSeconds = 0;
+  const smt::Stats *smtStats() const {
+    return Prover ? &Prover->stats() : nullptr;
+  }
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   void load(const Project &P, DiagnosticEngine &Diags);
@@ -52,8 +62,13 @@ public:
   bool run(DiagnosticEngine &Diags, const CompileOptions &Opts);
 
 private:
-  /// Replays migration I's up; checks its written down or synthesizes one.
+  CompileOptions Opts;
+  std::unique_ptr<smt::Prover> Prover;
+  /// Replays migration I's up, checks its written down or synthesizes one,
+  /// and proves its obligations.
   void replayMigration(unsigned I, DiagList &Found);
+  void replayBlocks(unsigned I, const std::optional<ir::Schema> &Before,
+                    DiagList &Found);
 };
 
 } // namespace migc

@@ -87,6 +87,13 @@ llvm::Error readConfig(Project &P) {
       return fail(llvm::Twine(Path) + ": error-limit cannot be negative");
     P.ErrorLimit = unsigned(*L);
   }
+  if (toml::node *N = T["check"]["smt-timeout"].node()) {
+    std::optional<int64_t> Ms = N->value<int64_t>();
+    if (!Ms || *Ms < 1 || *Ms > 3600000)
+      return fail(llvm::Twine(Path) +
+                  ": smt-timeout is a number of milliseconds, 1 to 3600000");
+    P.SmtTimeoutMs = unsigned(*Ms);
+  }
   return llvm::Error::success();
 }
 

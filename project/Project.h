@@ -22,6 +22,8 @@ struct Project {
   /// -W flags from migc.toml, without the leading "-W".
   std::vector<std::string> WarningFlags;
   std::optional<unsigned> ErrorLimit;
+  /// `[check] smt-timeout`: milliseconds per solver query.
+  std::optional<unsigned> SmtTimeoutMs;
 };
 
 /// The project the paths belong to (the current folder when none is given).

@@ -43,13 +43,24 @@ static cl::opt<bool> Isolated(
     "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
     cl::desc("Check only the files given, without the rest of their project"));
 static cl::opt<bool> Stats("stats", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                           cl::sub(GraphCommand), cl::sub(EmitCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
+                           cl::sub(GraphCommand), cl::sub(EmitCommand),
                            cl::cat(Category),
                            cl::desc("Print the time of each stage to stderr"));
 static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                              cl::sub(GraphCommand), cl::sub(EmitCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
+                              cl::sub(GraphCommand), cl::sub(EmitCommand),
                               cl::cat(Category), cl::init(0),
                               cl::desc("Threads for parsing (0: one per core)"));
+static cl::opt<unsigned> SmtTimeout(
+    "smt-timeout", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+    cl::init(2000), cl::value_desc("ms"),
+    cl::desc("Milliseconds per solver query before it counts as unproven "
+             "(default 2000)"));
+static cl::opt<std::string> DumpSmt(
+    "dump-smt", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+    cl::value_desc("DIR"),
+    cl::desc("Write every solver query to DIR as SMT-LIB"));
 
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
                                 DiagFormat Format,
@@ -111,6 +122,14 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   S.C.load(*P, *S.Engine);
   CompileOptions O = Opts;
   O.Jobs = Jobs;
+  O.Smt.TimeoutMs = P->SmtTimeoutMs.value_or(SmtTimeout);
+  if (SmtTimeout.getNumOccurrences())
+    O.Smt.TimeoutMs = SmtTimeout;
+  if (O.Smt.TimeoutMs == 0) {
+    llvm::errs() << "migc: error: --smt-timeout must be at least 1 ms\n";
+    return BadUsage;
+  }
+  O.Smt.DumpDir = DumpSmt;
   if (!S.C.run(*S.Engine, O)) {
     llvm::errs() << "migc: error: no migration is named '" << *Opts.At
                  << "'\n";
@@ -129,6 +148,14 @@ int Session::finish() {
         C.Files.size(), C.Migrations.size(), C.LoadSeconds, C.ParseSeconds,
         C.FullLLFiles, C.OrderSeconds, C.ReplaySeconds, C.GraphSeconds,
         (unsigned long long)C.Graph.PairsCompared);
+  if (Stats) {
+    smt::Stats None;
+    const smt::Stats &St = C.smtStats() ? *C.smtStats() : None;
+    llvm::errs() << llvm::format(
+        "migc: proofs %.3f s (of the replay): %u solver queries, %u cache "
+        "hits, %u unknown, %.3f s in Z3\n",
+        C.ProveSeconds, St.Queries, St.CacheHits, St.Unknown, St.Seconds);
+  }
   if (Verifier)
     return Verifier->succeeded() ? Success : Failure;
   if (C.InputError)

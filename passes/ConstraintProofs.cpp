@@ -1,0 +1,480 @@
+//===- ConstraintProofs.cpp - Constraint preservation (Z3) ----------------===//
+
+#include "passes/ConstraintProofs.h"
+
+#include "ir/Replay.h"
+
+#include "llvm/ADT/StringSet.h"
+
+namespace migc::passes {
+
+using namespace ir;
+using smt::Answer;
+
+bool hasObligations(const std::vector<ast::Op> &Up) {
+  return llvm::any_of(Up, [](const ast::Op &O) {
+    switch (O.Kind) {
+    case OpKind::CreateTable: case OpKind::AddColumn:
+    case OpKind::AlterColumnType: case OpKind::SetNotNull:
+    case OpKind::SetDefault: case OpKind::AddConstraint: case OpKind::Update:
+    case OpKind::Insert:
+      return true;
+    default:
+      return false;
+    }
+  });
+}
+
+namespace {
+
+std::string dotted(llvm::StringRef Table, llvm::StringRef Column) {
+  return quote((Table + "." + Column).str());
+}
+
+/// `check `a` and not null on `b``: the constraints of an answer's core.
+std::string listCore(const std::vector<std::string> &Core) {
+  std::string Out;
+  for (size_t I = 0; I < Core.size(); ++I) {
+    llvm::StringRef C(Core[I]);
+    std::string Item;
+    if (C.consume_front("check "))
+      Item = "check " + quote(C);
+    else if (C.consume_front("not null on "))
+      Item = "not null on " + quote(C);
+    else
+      Item = C.str();
+    Out += (I == 0 ? "" : I + 1 == Core.size() ? " and " : ", ") + Item;
+  }
+  return Out;
+}
+
+/// `check `x``, `not null on `y`` or `the type of y (smallint)` for a
+/// message.
+std::string describeViolated(llvm::StringRef V) {
+  if (V.consume_front("check "))
+    return "check " + quote(V);
+  if (V.consume_front("not null on "))
+    return "not null on " + quote(V);
+  return V.str();
+}
+
+class Prover {
+public:
+  Prover(smt::Prover &P, const Migration &M, DiagList &Out)
+      : P(P), M(M), Out(Out) {}
+
+  void run(const Schema &Before) {
+    Schema S = Before;
+    P.beginMigration();
+    for (const Op &O : M.Up) {
+      before(O, S);
+      P.apply(O, S);
+      Schema Prev = S;
+      DiagList Ignored; // replay has reported these already
+      applyOp(O, S, Ignored);
+      after(O, Prev, S);
+      if (O.Kind == OpKind::Update || O.Kind == OpKind::Delete ||
+          O.Kind == OpKind::Insert)
+        DataChanged.insert(O.TableName);
+    }
+    if (M.Down && !M.DownSynthesized)
+      checkUpdatePairs(Before);
+  }
+
+private:
+  smt::Prover &P;
+  const Migration &M;
+  DiagList &Out;
+  /// Tables whose rows an earlier operation of this migration changed.
+  llvm::StringSet<> DataChanged;
+
+  /// Reports an unknown answer; true if A is decided.
+  bool decided(const Answer &A, llvm::SMRange At, const std::string &What) {
+    if (!A.unknown())
+      return true;
+    Out.emplace_back(Rule::SmtTimeout, At,
+                     "migc could not prove that " + What + " (Z3: " +
+                         A.Reason + "), so it is not proven");
+    return false;
+  }
+
+  /// `for example age = 32768 satisfies every constraint on `users``, or
+  /// the inserted row.
+  void noteExample(Diagnostic &D, const Answer &A, llvm::StringRef Table,
+                   llvm::SMRange At, llvm::StringRef Tail = "") {
+    if (A.Origin.isValid()) {
+      D.note(A.Origin, "for example the row inserted here" +
+                           (A.Row.empty() ? "" : " (" + A.Row.str() + ")") +
+                           Tail.str());
+      return;
+    }
+    std::string Row = A.Row.empty() ? "any row" : A.Row.str();
+    std::string Msg = "for example " + Row + " satisfies every constraint on " +
+                      quote(Table);
+    if (DataChanged.count(Table))
+      Msg += " (the operations before this one in the migration do not rule "
+             "it out)";
+    D.note(At, Msg + Tail.str());
+  }
+
+  void before(const Op &O, const Schema &S) {
+    switch (O.Kind) {
+    case OpKind::AlterColumnType: {
+      const Table *T = S.findTable(O.TableName);
+      const Column *C = T ? T->findColumn(O.ColumnName) : nullptr;
+      if (!C || !P.mayHaveRows(O.TableName))
+        return;
+      std::string What = dotted(O.TableName, O.ColumnName) + " fits " +
+                         O.NewType->str();
+      Answer A = P.rowsFit(S, O);
+      if (!decided(A, O.Range, "every row of " + What) || !A.fails())
+        return;
+      Diagnostic &D = Out.emplace_back(
+          Rule::NarrowingType, O.Range,
+          "changing " + dotted(O.TableName, O.ColumnName) + " from " +
+              C->Ty.str() + " to " + O.NewType->str() +
+              " may fail: a row allowed today does not fit");
+      std::string Tail;
+      if (!A.After.empty())
+        Tail = "; `using` gives " + A.After.str();
+      noteExample(D, A, O.TableName, O.Range, Tail);
+      return;
+    }
+    case OpKind::SetNotNull: {
+      if (!P.mayHaveRows(O.TableName))
+        return;
+      Answer A = P.rowsNotNull(S, O.TableName, O.ColumnName);
+      if (!decided(A, O.Range,
+                   "no row has NULL in " + dotted(O.TableName, O.ColumnName)) ||
+          !A.fails())
+        return;
+      Diagnostic &D = Out.emplace_back(
+          Rule::ConstraintMayFail, O.Range,
+          "setting " + dotted(O.TableName, O.ColumnName) +
+              " not null may fail: a row allowed today has NULL there");
+      noteExample(D, A, O.TableName, O.Range);
+      return;
+    }
+    case OpKind::AddConstraint: {
+      const Constraint &K = O.Constraints.front();
+      const Table *T = S.findTable(O.TableName);
+      if (K.Kind != ConstraintKind::Check || !T)
+        return;
+      Table With = *T;
+      With.Constraints.push_back(K);
+      llvm::StringSet<> Used;
+      forEachColumn(*K.Check, [&](const Expr &E) { Used.insert(E.Column); });
+      if (!satisfiable(With, O.Range, &Used))
+        return;
+      Answer Implied = P.implied(*T, *K.Check);
+      if (Implied.holds()) {
+        std::string By = Implied.Core.empty()
+                             ? "it can never be false"
+                             : listCore(Implied.Core) + " already " +
+                                   (Implied.Core.size() == 1 ? "implies" : "imply") +
+                                   " it";
+        Out.emplace_back(Rule::RedundantCheck, O.Range,
+                         "check " + quote(K.Name) + " on " + quote(O.TableName) +
+                             " is redundant: " + By);
+        return;
+      }
+      if (K.NotValid || !P.mayHaveRows(O.TableName))
+        return;
+      Answer A = P.rowsPass(S, O.TableName, K);
+      if (!decided(A, O.Range, "every row of " + quote(O.TableName) +
+                                   " passes check " + quote(K.Name)) ||
+          !A.fails())
+        return;
+      Diagnostic &D = Out.emplace_back(
+          Rule::ConstraintMayFail, O.Range,
+          "adding check " + quote(K.Name) + " to " + quote(O.TableName) +
+              " may fail: a row allowed today violates it");
+      noteExample(D, A, O.TableName, O.Range);
+      return;
+    }
+    case OpKind::Update: {
+      if (!P.mayHaveRows(O.TableName))
+        return;
+      Answer A = P.updateKeeps(S, O);
+      if (!decided(A, O.Range, "this update keeps every constraint of " +
+                                   quote(O.TableName)) ||
+          !A.fails())
+        return;
+      Diagnostic &D = Out.emplace_back(
+          Rule::UpdateViolatesConstraint, O.Range,
+          "this update may fail: a row allowed today would violate " +
+              describeViolated(A.Violated));
+      noteExample(D, A, O.TableName, O.Range,
+                  A.After.empty() ? "" : "; this update makes it " + A.After.str());
+      return;
+    }
+    case OpKind::Insert: {
+      const Table *T = S.findTable(O.TableName);
+      if (!T)
+        return;
+      for (unsigned R = 0; R < O.Rows.size() && R < 64; ++R) {
+        Answer A = P.insertedRowOk(*T, O, R);
+        llvm::SMRange At = O.Range;
+        if (!O.Rows[R].empty())
+          At = {O.Rows[R].front()->Range.Start, O.Rows[R].back()->Range.End};
+        if (!decided(A, At, "this row satisfies the constraints of " +
+                                quote(O.TableName)) ||
+            !A.fails())
+          continue;
+        Out.emplace_back(Rule::InsertViolatesConstraint, At,
+                         "this row violates " +
+                             (A.Core.empty() ? "the types of " + quote(O.TableName)
+                                             : listCore(A.Core) + " on " +
+                                                   quote(O.TableName)) +
+                             ": the insert fails");
+      }
+      return;
+    }
+    default:
+      return;
+    }
+  }
+
+  void after(const Op &O, const Schema &Prev, const Schema &S) {
+    switch (O.Kind) {
+    case OpKind::CreateTable: {
+      const Table *T = S.findTable(O.NewTable.Name);
+      if (!T || !satisfiable(*T, O.Range))
+        return;
+      for (const Column &C : T->Columns)
+        if (C.Default)
+          checkDefault(*T, C, C.Range.isValid() ? C.Range : O.Range);
+      // A check that the others imply.
+      for (size_t I = 0; I < T->Constraints.size(); ++I) {
+        const Constraint &K = T->Constraints[I];
+        if (K.Kind != ConstraintKind::Check)
+          continue;
+        Table Others = *T;
+        Others.Constraints.erase(Others.Constraints.begin() + long(I));
+        Answer A = P.implied(Others, *K.Check);
+        if (!A.holds())
+          continue;
+        std::string By = A.Core.empty()
+                             ? "it can never be false"
+                             : listCore(A.Core) + " already " +
+                                   (A.Core.size() == 1 ? "implies" : "imply") +
+                                   " it";
+        Out.emplace_back(Rule::RedundantCheck,
+                         K.Range.isValid() ? K.Range : O.Range,
+                         "check " + quote(K.Name) + " on " + quote(T->Name) +
+                             " is redundant: " + By);
+      }
+      return;
+    }
+    case OpKind::AddColumn: {
+      const Table *T = S.findTable(O.TableName);
+      const Table *Old = Prev.findTable(O.TableName);
+      if (!T || !Old)
+        return;
+      bool HasCheck = llvm::any_of(O.Constraints, [](const Constraint &K) {
+        return K.Kind == ConstraintKind::Check;
+      });
+      llvm::StringSet<> New;
+      New.insert(O.NewColumn.Name);
+      if ((HasCheck || !O.NewColumn.Nullable) && !satisfiable(*T, O.Range, &New))
+        return;
+      if (const Column *C = T->findColumn(O.NewColumn.Name); C && C->Default)
+        if (!checkDefault(*T, *C, O.Range))
+          return;
+      if (!P.mayHaveRows(O.TableName))
+        return;
+      Answer A = P.newColumnHolds(*Old, O);
+      if (!decided(A, O.Range, "the rows of " + quote(O.TableName) +
+                                   " satisfy the new column's constraints") ||
+          !A.fails())
+        return;
+      if (!O.NewColumn.Nullable && !O.NewColumn.Default &&
+          !O.NewColumn.Identity) {
+        Out.emplace_back(Rule::ConstraintMayFail, O.Range,
+                         "adding not-null column " +
+                             dotted(O.TableName, O.NewColumn.Name) +
+                             " without a default fails if " +
+                             quote(O.TableName) +
+                             " has any row: each would get NULL");
+        return;
+      }
+      Diagnostic &D = Out.emplace_back(
+          Rule::ConstraintMayFail, O.Range,
+          "adding column " + dotted(O.TableName, O.NewColumn.Name) +
+              " may fail: a row allowed today would violate its " +
+              (HasCheck ? "constraints" : "not null") + " with " +
+              (O.NewColumn.Default ? "the default" : "NULL"));
+      noteExample(D, A, O.TableName, O.Range);
+      return;
+    }
+    case OpKind::AlterColumnType: {
+      // A narrower type can leave the checks no value.
+      llvm::StringSet<> Col;
+      Col.insert(O.ColumnName);
+      if (const Table *T = S.findTable(O.TableName))
+        satisfiable(*T, O.Range, &Col);
+      return;
+    }
+    case OpKind::AddConstraint: {
+      // A new check can rule out a column's default.
+      const Constraint &K = O.Constraints.front();
+      const Table *T = S.findTable(O.TableName);
+      if (K.Kind != ConstraintKind::Check || !T)
+        return;
+      llvm::StringSet<> Used;
+      forEachColumn(*K.Check, [&](const Expr &E) { Used.insert(E.Column); });
+      for (const Column &C : T->Columns)
+        if (C.Default && Used.count(C.Name))
+          checkDefault(*T, C, O.Range);
+      return;
+    }
+    case OpKind::SetNotNull: {
+      llvm::StringSet<> Col;
+      Col.insert(O.ColumnName);
+      if (const Table *T = S.findTable(O.TableName))
+        satisfiable(*T, O.Range, &Col);
+      return;
+    }
+    case OpKind::SetDefault: {
+      const Table *T = S.findTable(O.TableName);
+      const Column *C = T ? T->findColumn(O.ColumnName) : nullptr;
+      if (C && C->Default)
+        checkDefault(*T, *C, O.Range);
+      return;
+    }
+    default:
+      return;
+    }
+  }
+
+  /// (a) Reports a table whose constraints no row can satisfy, or a column
+  /// that can only be NULL. False when no row can be inserted.
+  bool satisfiable(const Table &T, llvm::SMRange At,
+                   const llvm::StringSet<> *Only = nullptr) {
+    // With Only, the table was satisfiable before the change on those
+    // columns: only their part of it is asked about again.
+    std::vector<std::string> Focus;
+    if (Only)
+      for (const auto &C : *Only)
+        Focus.push_back(C.getKey().str());
+    Answer A = P.satisfiable(T, Only ? &Focus : nullptr);
+    if (!decided(A, At, "some row can satisfy the constraints of " + quote(T.Name)))
+      return false;
+    if (A.fails()) {
+      Out.emplace_back(Rule::UnsatisfiableConstraints, At,
+                       "no row can ever be inserted into " + quote(T.Name) +
+                           ": " + listCore(A.Core) +
+                           (A.Core.size() == 1 ? " can never hold"
+                                               : " contradict each other"));
+      return false;
+    }
+    for (const Column &C : T.Columns) {
+      if (!C.Nullable || (Only && !Only->count(C.Name)))
+        continue;
+      Answer V = P.canHoldValue(T, C.Name);
+      if (!decided(V, At, dotted(T.Name, C.Name) + " can hold a value") ||
+          !V.fails())
+        continue;
+      Out.emplace_back(Rule::NullOnlyColumn, At,
+                       dotted(T.Name, C.Name) +
+                           " can only ever be NULL: every other value violates " +
+                           listCore(V.Core));
+    }
+    return true;
+  }
+
+  /// (e) A default no row can use. False when reported.
+  bool checkDefault(const Table &T, const Column &C, llvm::SMRange At) {
+    Answer A = P.defaultAllowed(T, C);
+    if (!decided(A, At, "the default of " + dotted(T.Name, C.Name) +
+                            " satisfies its table's constraints") ||
+        !A.fails())
+      return true;
+    // A literal that does not fit is literal-out-of-range already.
+    if (A.Core.empty() && (C.Default->Kind == ast::ExprKind::IntLit ||
+                           C.Default->Kind == ast::ExprKind::DecimalLit ||
+                           C.Default->Kind == ast::ExprKind::StringLit))
+      return true;
+    std::string Why = A.Core.empty() ? "does not fit " + C.Ty.str()
+                                     : "violates " + listCore(A.Core);
+    Out.emplace_back(Rule::DefaultViolatesConstraint, At,
+                     "the default of " + dotted(T.Name, C.Name) + " " + Why +
+                         ": every insert that omits " + quote(C.Name) +
+                         " fails");
+    return false;
+  }
+
+  /// (g) Down's updates give back the values up's updates changed, for
+  /// every row the constraints allow.
+  void checkUpdatePairs(const Schema &Before) {
+    llvm::StringMap<std::vector<std::string>> Changed;
+    for (const Op &O : M.Up)
+      if (O.Kind == OpKind::Update)
+        for (auto &[Col, X] : O.Assignments)
+          Changed[O.TableName].push_back(Col);
+    if (Changed.empty() ||
+        llvm::none_of(*M.Down, [](const Op &O) { return O.Kind == OpKind::Update; }))
+      return;
+    // Rows are followed through up and down; only tables that existed
+    // before and whose columns keep their names are compared.
+    for (const Op &O : M.Up)
+      if (O.Kind == OpKind::RenameTable || O.Kind == OpKind::RenameColumn ||
+          O.Kind == OpKind::Delete || O.Kind == OpKind::Sql)
+        return;
+    Schema S = Before;
+    P.beginMigration();
+    DiagList Ignored;
+    for (const Op &O : M.Up) {
+      P.apply(O, S);
+      applyOp(O, S, Ignored);
+    }
+    for (const Op &O : *M.Down) {
+      P.apply(O, S);
+      applyOp(O, S, Ignored);
+    }
+    for (auto &Entry : Changed) {
+      llvm::StringRef Table = Entry.getKey();
+      const std::vector<std::string> &Cols = Entry.getValue();
+      const ir::Table *T = Before.findTable(Table);
+      if (!T)
+        continue;
+      std::vector<std::string> Kept;
+      for (const std::string &C : Cols)
+        if (T->findColumn(C) && !llvm::is_contained(Kept, C))
+          Kept.push_back(C);
+      const Op *DownUpdate = nullptr;
+      for (const Op &O : *M.Down)
+        if (O.Kind == OpKind::Update && O.TableName == Table)
+          DownUpdate = &O;
+      const Op *UpUpdate = nullptr;
+      for (const Op &O : M.Up)
+        if (O.Kind == OpKind::Update && O.TableName == Table && !UpUpdate)
+          UpUpdate = &O;
+      if (!DownUpdate || Kept.empty())
+        continue;
+      Answer A = P.restores(Table, Kept);
+      if (!decided(A, DownUpdate->Range,
+                   "`down` gives back the values `up` changed in " + quote(Table)) ||
+          !A.fails())
+        continue;
+      Diagnostic &D = Out.emplace_back(
+          Rule::DownDataMismatch, DownUpdate->Range,
+          "`down` does not give back the values `up` changed in " +
+              quote(Table) + ": some row allowed today comes back different");
+      D.note(UpUpdate->Range, "for example " +
+                                  (A.Row.empty() ? std::string("a row")
+                                                 : A.Row.str()) +
+                                  " comes back as " + A.After.str() +
+                                  " after `up` then `down`");
+    }
+  }
+};
+
+} // namespace
+
+void proveConstraints(smt::Prover &P, const Schema &Before, const Migration &M,
+                      DiagList &Out) {
+  Prover(P, M, Out).run(Before);
+}
+
+} // namespace migc::passes

@@ -1,0 +1,963 @@
+//===- Prover.cpp - Questions about rows, answered by Z3 ------------------===//
+
+#include "smt/Prover.h"
+
+#include "smt/Encode.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace migc::smt {
+
+using namespace ir;
+
+std::string Example::str() const {
+  std::string Out;
+  for (auto &[Col, V] : Values)
+    Out += (Out.empty() ? "" : ", ") + Col + " = " + V;
+  return Out;
+}
+
+namespace {
+
+/// One way a table's rows come to be: the rows it had when the migration
+/// began (any row its constraints allowed), or one inserted row; then
+/// transformed by the operations since.
+struct Source {
+  llvm::SMRange Origin; // the insert; empty for the rows before
+  /// Current values, in column order.
+  std::vector<std::pair<std::string, Val>> Cols;
+  /// The row as it was (before the migration, or as inserted), for
+  /// counterexamples, with each column's type then.
+  std::vector<std::pair<std::string, Val>> Original;
+  std::vector<Type> OriginalTypes;
+  std::vector<z3::expr> Facts;
+  z3::expr Alive;
+
+  const Val *find(llvm::StringRef N) const {
+    for (auto &[Name, V] : Cols)
+      if (Name == N)
+        return &V;
+    return nullptr;
+  }
+  Val *find(llvm::StringRef N) {
+    return const_cast<Val *>(static_cast<const Source *>(this)->find(N));
+  }
+};
+
+/// The part of T that a question about the Seed columns depends on: those
+/// columns, the columns linked to them through checks, and those checks.
+/// Other columns are independent of the question (an unsatisfiable part of
+/// them is reported on its own), so the queries stay small on wide tables.
+/// The columns each check uses, computed once per expression (the
+/// expression is kept alive so its address stays its own).
+class ColumnUses {
+public:
+  const std::vector<std::string> &of(const ExprPtr &E) {
+    auto [It, New] = Map.try_emplace(E.get());
+    if (New) {
+      It->second.first = E;
+      forEachColumn(*E, [&](const Expr &C) {
+        if (!llvm::is_contained(It->second.second, C.Column))
+          It->second.second.push_back(C.Column);
+      });
+    }
+    return It->second.second;
+  }
+
+private:
+  llvm::DenseMap<const Expr *, std::pair<ExprPtr, std::vector<std::string>>> Map;
+};
+
+Table slice(const Table &T, llvm::StringSet<> Seed, ColumnUses &Uses) {
+  std::vector<const Constraint *> Checks;
+  for (const Constraint &K : T.Constraints)
+    if (K.Kind == ConstraintKind::Check && K.Check)
+      Checks.push_back(&K);
+  std::vector<bool> Taken(Checks.size());
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (size_t I = 0; I < Checks.size(); ++I) {
+      if (Taken[I])
+        continue;
+      const std::vector<std::string> &Cols = Uses.of(Checks[I]->Check);
+      // A check on no column (a constant) concerns every question.
+      bool Linked = Cols.empty();
+      for (const std::string &C : Cols)
+        Linked |= Seed.count(C) != 0;
+      if (!Linked)
+        continue;
+      Taken[I] = Changed = true;
+      for (const std::string &C : Cols)
+        Seed.insert(C);
+    }
+  }
+  Table Out;
+  Out.Name = T.Name;
+  for (const Column &C : T.Columns)
+    if (Seed.count(C.Name))
+      Out.Columns.push_back(C);
+  for (size_t I = 0; I < Checks.size(); ++I)
+    if (Taken[I])
+      Out.Constraints.push_back(*Checks[I]);
+  return Out;
+}
+
+llvm::StringSet<> columnsOf(const Expr &E) {
+  llvm::StringSet<> Out;
+  forEachColumn(E, [&](const Expr &C) { Out.insert(C.Column); });
+  return Out;
+}
+
+/// Inserted rows tracked one by one per table; past this, the table's rows
+/// are any rows its constraints allow.
+constexpr size_t MaxInsertedRows = 64;
+
+} // namespace
+
+struct Prover::Impl {
+  Options Opts;
+  Stats St;
+  Terms T;
+  z3::solver Solver;
+  struct Cached {
+    z3::expr_vector Keep;
+    Answer A;
+  };
+  std::map<std::vector<unsigned>, Cached> Cache;
+  unsigned Dumped = 0;
+  ColumnUses Uses;
+  Table slice(const Table &T, llvm::StringSet<> Seed) {
+    return smt::slice(T, std::move(Seed), Uses);
+  }
+  /// Tables whose rows this migration has followed; others hold any rows
+  /// their constraints allow.
+  llvm::StringMap<std::vector<Source>> Rows;
+
+  explicit Impl(const Options &O)
+      : Opts(O), Solver(T.Ctx, z3::solver::simple()) {
+    z3::params P(T.Ctx);
+    P.set("timeout", O.TimeoutMs ? O.TimeoutMs : 1u);
+    Solver.set(P);
+  }
+
+  z3::context &ctx() { return T.Ctx; }
+
+  // ------------------------------------------------------------ encoding
+  /// A row of T with a fresh variable per column (named after the column,
+  /// so the same question about another table with the same columns is the
+  /// same query).
+  Source anyRow(const Table &Tb, bool NullVars = false) {
+    Source S{{}, {}, {}, {}, {}, ctx().bool_val(true)};
+    for (const Column &C : Tb.Columns) {
+      Sort K = sortOf(C.Ty);
+      if (K == Sort::Any)
+        K = Sort::Int;
+      z3::expr V = ctx().constant(("c!" + C.Name).c_str(), T.sort(K));
+      z3::expr N = C.Nullable || NullVars
+                       ? ctx().bool_const(("n!" + C.Name).c_str())
+                       : ctx().bool_val(false);
+      S.Cols.push_back({C.Name, Val{V, N, K}});
+    }
+    S.Original = S.Cols;
+    for (const Column &C : Tb.Columns)
+      S.OriginalTypes.push_back(C.Ty);
+    return S;
+  }
+
+  /// Facts every current row of Tb satisfies: column domains, NOT NULL
+  /// and validated checks. With Named, each check is guarded by a literal
+  /// for unsat cores instead (and Except is left out).
+  std::vector<z3::expr> tableFacts(const Table &Tb, const Source &S,
+                                   const Constraint *Except = nullptr,
+                                   std::vector<std::pair<z3::expr, std::string>>
+                                       *Named = nullptr) {
+    std::vector<z3::expr> Facts;
+    Encoder E = encoder(S);
+    for (const Column &C : Tb.Columns)
+      if (const Val *V = S.find(C.Name)) {
+        Facts.push_back(E.domain(*V, C.Ty));
+        if (!C.Nullable) {
+          if (Named) {
+            z3::expr L = ctx().bool_const(("a!notnull!" + C.Name).c_str());
+            Named->push_back({L, "not null on " + C.Name});
+            Facts.push_back(z3::implies(L, !V->Null));
+          } else {
+            Facts.push_back(!V->Null);
+          }
+        }
+      }
+    for (const Constraint &K : Tb.Constraints) {
+      if (K.Kind != ConstraintKind::Check || K.NotValid || &K == Except ||
+          (Except && K.Name == Except->Name))
+        continue;
+      Val B = E.encode(*K.Check);
+      z3::expr Pass = E.passes(B) && !E.error();
+      if (Named) {
+        z3::expr L = ctx().bool_const(("a!check!" + K.Name).c_str());
+        Named->push_back({L, "check " + K.Name});
+        Facts.push_back(z3::implies(L, Pass));
+      } else {
+        Facts.push_back(Pass);
+      }
+    }
+    for (z3::expr &F : E.Side)
+      Facts.push_back(F);
+    return Facts;
+  }
+
+  Encoder encoder(const Source &S) {
+    return Encoder(T, [&S](llvm::StringRef N) -> std::optional<Val> {
+      if (const Val *V = S.find(N))
+        return *V;
+      return std::nullopt;
+    });
+  }
+
+  // ------------------------------------------------------------- solving
+  /// Is Facts satisfiable? With Assumptions, an unsat answer names the
+  /// assumptions of its core. Describe fills a Fails answer from the model.
+  Answer solve(const std::vector<z3::expr> &Facts,
+               const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
+               llvm::function_ref<void(const z3::model &, Answer &)> Describe,
+               bool SatIsBad = true) {
+    z3::expr_vector Keep(ctx());
+    std::vector<unsigned> Key;
+    for (const z3::expr &F : Facts) {
+      if (F.is_true())
+        continue;
+      Keep.push_back(F);
+      Key.push_back(Z3_get_ast_id(ctx(), F));
+    }
+    std::sort(Key.begin(), Key.end());
+    Key.push_back(~0u);
+    for (auto &[L, Name] : Assumptions) {
+      Keep.push_back(L);
+      Key.push_back(Z3_get_ast_id(ctx(), L));
+    }
+    auto Hit = Cache.find(Key);
+    if (Hit != Cache.end()) {
+      ++St.CacheHits;
+      return Hit->second.A;
+    }
+    ++St.Queries;
+    Answer A;
+    Solver.push();
+    size_t NFacts = Keep.size() - Assumptions.size();
+    for (size_t I = 0; I < NFacts; ++I)
+      Solver.add(Keep[int(I)]);
+    z3::expr_vector Lits(ctx());
+    for (auto &[L, Name] : Assumptions)
+      Lits.push_back(L);
+    if (!Opts.DumpDir.empty())
+      dump(Lits);
+    auto Start = std::chrono::steady_clock::now();
+    z3::check_result R = z3::unknown;
+    try {
+      R = Lits.empty() ? Solver.check() : Solver.check(Lits);
+    } catch (const z3::exception &E) {
+      A.Reason = E.msg();
+    }
+    St.Seconds += std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
+    if (R == z3::sat && SatIsBad && approximated(Keep)) {
+      // A model of an over-approximation may be no real row.
+      A.V = Verdict::Unknown;
+      ++St.Unknown;
+      A.Reason = "nonlinear arithmetic too large to decide";
+    } else if (R == z3::sat) {
+      A.V = Verdict::Fails;
+      z3::model M = Solver.get_model();
+      Describe(M, A);
+    } else if (R == z3::unsat) {
+      A.V = Verdict::Holds;
+      if (!Lits.empty()) {
+        z3::expr_vector Core = Solver.unsat_core();
+        for (auto &[L, Name] : Assumptions)
+          for (unsigned I = 0; I < Core.size(); ++I)
+            if (z3::eq(Core[I], L))
+              A.Core.push_back(Name);
+      }
+    } else {
+      A.V = Verdict::Unknown;
+      ++St.Unknown;
+      if (A.Reason.empty())
+        A.Reason = Solver.reason_unknown();
+      // Z3 says `canceled` or `timeout` depending on where the clock
+      // stopped it, and names the incomplete theory in its own syntax.
+      llvm::StringRef R(A.Reason);
+      if (R.contains("cancel") || R.contains("timeout"))
+        A.Reason = "timeout after " + std::to_string(Opts.TimeoutMs) + " ms";
+      else if (R.contains("incomplete"))
+        A.Reason = "incomplete: nonlinear arithmetic";
+    }
+    Solver.pop();
+    Cache.emplace(std::move(Key), Cached{Keep, A});
+    return A;
+  }
+
+  /// Whether some term is an `approx_` function (Encoder::MaxNonLinear).
+  bool approximated(const z3::expr_vector &Terms) {
+    std::set<unsigned> Seen;
+    std::vector<z3::expr> Work;
+    for (unsigned I = 0; I < Terms.size(); ++I)
+      Work.push_back(Terms[I]);
+    while (!Work.empty()) {
+      z3::expr X = Work.back();
+      Work.pop_back();
+      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
+        continue;
+      if (X.decl().decl_kind() == Z3_OP_UNINTERPRETED &&
+          llvm::StringRef(X.decl().name().str()).startswith("approx_"))
+        return true;
+      for (unsigned I = 0; I < X.num_args(); ++I)
+        Work.push_back(X.arg(I));
+    }
+    return false;
+  }
+
+  void dump(const z3::expr_vector &Lits) {
+    llvm::sys::fs::create_directories(Opts.DumpDir);
+    char Name[32];
+    snprintf(Name, sizeof Name, "query-%05u.smt2", ++Dumped);
+    llvm::SmallString<256> Path(Opts.DumpDir);
+    llvm::sys::path::append(Path, Name);
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    if (EC)
+      return;
+    std::string Text = Solver.to_smt2();
+    if (!Lits.empty()) {
+      // Assumptions name the constraints of an unsat core.
+      std::string Assuming = "(check-sat-assuming (";
+      for (unsigned I = 0; I < Lits.size(); ++I)
+        Assuming += (I ? " " : "") + Lits[I].to_string();
+      Assuming += "))";
+      size_t At = Text.rfind("(check-sat)");
+      if (At != std::string::npos)
+        Text.replace(At, 11, Assuming);
+    }
+    OS << "; migc query " << Dumped << "\n(set-option :timeout "
+       << Opts.TimeoutMs << ")\n" << Text;
+  }
+
+  /// The source's original row, as the model has it: only columns the
+  /// query constrains (those the model gives a value).
+  /// The source's original row, as the model has it. Only the columns
+  /// Cone mentions are shown (all of an inserted row).
+  Example describe(const Source &S, const z3::model &M, const z3::expr &Cone) {
+    std::set<unsigned> Consts;
+    constantsIn(Cone, Consts);
+    Example Ex;
+    for (size_t I = 0; I < S.Original.size(); ++I) {
+      const auto &[Name, V] = S.Original[I];
+      auto In = [&](const z3::expr &E) {
+        return E.is_const() && E.decl().decl_kind() == Z3_OP_UNINTERPRETED &&
+               Consts.count(Z3_get_ast_id(ctx(), E));
+      };
+      if (!S.Origin.isValid() && !In(V.V) && !In(V.Null))
+        continue;
+      Ex.Values.push_back({Name, show(V, S.OriginalTypes[I], M)});
+    }
+    return Ex;
+  }
+
+  /// The uninterpreted constants E mentions.
+  void constantsIn(const z3::expr &E, std::set<unsigned> &Out) {
+    std::set<unsigned> Seen;
+    std::vector<z3::expr> Work{E};
+    while (!Work.empty()) {
+      z3::expr X = Work.back();
+      Work.pop_back();
+      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
+        continue;
+      if (X.is_const()) {
+        Out.insert(Z3_get_ast_id(ctx(), X));
+        continue;
+      }
+      for (unsigned I = 0; I < X.num_args(); ++I)
+        Work.push_back(X.arg(I));
+    }
+  }
+
+  std::string show(const Val &V, Type Ty, const z3::model &M) {
+    if (M.eval(V.Null, true).is_true())
+      return "NULL";
+    if (V.S == Sort::Any)
+      return "NULL";
+    return showValue(T, V.V, Ty, M);
+  }
+
+  // ---------------------------------------------------------------- rows
+  std::vector<Source> &rowsOf(llvm::StringRef Table, const Schema &S) {
+    auto It = Rows.find(Table);
+    if (It != Rows.end())
+      return It->second;
+    std::vector<Source> &R = Rows[Table];
+    if (const ir::Table *Tb = S.findTable(Table)) {
+      Source Any = anyRow(*Tb);
+      Any.Facts = tableFacts(*Tb, Any);
+      R.push_back(std::move(Any));
+    }
+    return R;
+  }
+
+  Source insertedRow(const Table &Tb, const Op &O, unsigned R,
+                     std::vector<z3::expr> &Errors) {
+    Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true)};
+    Encoder E(T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
+    for (const Column &C : Tb.Columns) {
+      const ExprPtr *Given = nullptr;
+      if (O.InsertColumns.empty()) {
+        size_t I = size_t(&C - Tb.Columns.data());
+        if (I < O.Rows[R].size())
+          Given = &O.Rows[R][I];
+      } else {
+        for (size_t I = 0; I < O.InsertColumns.size(); ++I)
+          if (O.InsertColumns[I] == C.Name && I < O.Rows[R].size())
+            Given = &O.Rows[R][I];
+      }
+      Val V = Given ? E.store(E.encode(**Given, C.Ty), C.Ty) : defaultValue(E, C);
+      S.Cols.push_back({C.Name, V});
+      S.OriginalTypes.push_back(C.Ty);
+    }
+    S.Original = S.Cols;
+    S.Facts = E.Side;
+    Errors = E.Errors;
+    return S;
+  }
+
+  /// What a row gets for C when the insert (or add column) does not say.
+  Val defaultValue(Encoder &E, const Column &C) {
+    Sort K = sortOf(C.Ty) == Sort::Any ? Sort::Int : sortOf(C.Ty);
+    if (C.Identity)
+      return {T.fresh(K, "identity"), ctx().bool_val(false), K};
+    if (C.Default)
+      return E.store(E.encode(*C.Default, C.Ty), C.Ty);
+    return {T.zero(K), ctx().bool_val(true), K};
+  }
+
+  /// Asks, for every source of Table, whether some row makes Bad true;
+  /// the first that does is the answer. Bad builds the formula from an
+  /// encoder over the source's current row and adds facts to it.
+  Answer forEachRow(std::vector<Source> &Rows, const Table *Whole,
+                    const llvm::StringSet<> &Seed,
+                    llvm::function_ref<z3::expr(Source &, Encoder &,
+                                                std::vector<z3::expr> &)>
+                        Bad,
+                    llvm::function_ref<void(Source &, const z3::model &,
+                                            Answer &)>
+                        More = nullptr) {
+    Answer Result;
+    std::optional<Table> Slice;
+    if (Whole)
+      Slice = this->slice(*Whole, Seed);
+    const Table *Now = Slice ? &*Slice : nullptr;
+    for (Source &S : Rows) {
+      std::vector<z3::expr> Facts = S.Facts;
+      Facts.push_back(S.Alive);
+      if (Now)
+        for (z3::expr &F : tableFacts(*Now, S))
+          Facts.push_back(F);
+      Encoder E = encoder(S);
+      z3::expr B = Bad(S, E, Facts);
+      for (z3::expr &F : E.Side)
+        Facts.push_back(F);
+      Facts.push_back(B);
+      Answer A = solve(Facts, {}, [&](const z3::model &M, Answer &A) {
+        A.Row = describe(S, M, B);
+        if (More)
+          More(S, M, A);
+      });
+      if (A.fails()) {
+        A.Origin = S.Origin;
+        return A;
+      }
+      if (A.unknown())
+        Result = A;
+    }
+    return Result;
+  }
+};
+
+Prover::Prover(const Options &O) : P(std::make_unique<Impl>(O)) {}
+Prover::~Prover() = default;
+
+const Stats &Prover::stats() const { return P->St; }
+
+// ------------------------------------------------------------------ tables
+
+Answer Prover::satisfiable(const Table &Whole,
+                           const std::vector<std::string> *Focus) {
+  llvm::StringSet<> Seed;
+  if (Focus)
+    for (const std::string &C : *Focus)
+      Seed.insert(C);
+  const Table T = Focus ? P->slice(Whole, Seed) : Whole;
+  Source S = P->anyRow(T, /*NullVars=*/true);
+  std::vector<std::pair<z3::expr, std::string>> Named;
+  std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
+  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
+                      /*SatIsBad=*/false);
+  // Satisfiable is what holds here; the solver's answer is the opposite.
+  if (A.unknown())
+    return A;
+  Answer Out;
+  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
+  Out.Core = A.Core;
+  return Out;
+}
+
+Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
+  llvm::StringSet<> Seed;
+  Seed.insert(C);
+  const Table T = P->slice(Whole, Seed);
+  if (T.Constraints.empty())
+    return {}; // no check: any value will do
+  Source S = P->anyRow(T, /*NullVars=*/true);
+  std::vector<std::pair<z3::expr, std::string>> Named;
+  std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
+  if (const Val *V = S.find(C))
+    Facts.push_back(!V->Null);
+  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
+                      /*SatIsBad=*/false);
+  if (A.unknown())
+    return A;
+  Answer Out;
+  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
+  Out.Core = A.Core;
+  return Out;
+}
+
+Answer Prover::implied(const Table &Whole, const Expr &Check) {
+  const Table T = P->slice(Whole, columnsOf(Check));
+  Source S = P->anyRow(T, /*NullVars=*/true);
+  std::vector<std::pair<z3::expr, std::string>> Named;
+  std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
+  Encoder E = P->encoder(S);
+  Val B = E.encode(Check);
+  Facts.push_back(!E.passes(B) || E.error());
+  for (z3::expr &F : E.Side)
+    Facts.push_back(F);
+  // Implied when no row passes the others and fails Check.
+  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
+                      /*SatIsBad=*/false);
+  return A;
+}
+
+Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
+  llvm::StringSet<> Seed;
+  Seed.insert(C.Name);
+  const Table T = P->slice(Whole, Seed);
+  Source S = P->anyRow(T, /*NullVars=*/true);
+  Encoder E = P->encoder(S);
+  Val D = P->defaultValue(E, C);
+  for (auto &[Name, V] : S.Cols)
+    if (Name == C.Name)
+      V = D;
+  std::vector<std::pair<z3::expr, std::string>> Named;
+  std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
+  for (z3::expr &F : E.Side)
+    Facts.push_back(F);
+  Facts.push_back(!E.error());
+  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
+                      /*SatIsBad=*/false);
+  if (A.unknown())
+    return A;
+  Answer Out;
+  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
+  Out.Core = A.Core;
+  if (Out.fails() && Out.Core.empty())
+    Out.Violated = "the type of " + C.Name;
+  return Out;
+}
+
+Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
+  std::vector<z3::expr> Errors;
+  Source S = P->insertedRow(T, Insert, R, Errors);
+  std::vector<std::pair<z3::expr, std::string>> Named;
+  std::vector<z3::expr> Facts = S.Facts;
+  for (z3::expr &F : P->tableFacts(T, S, nullptr, &Named))
+    Facts.push_back(F);
+  z3::expr_vector Err(P->ctx());
+  for (z3::expr &E : Errors)
+    Err.push_back(E);
+  Facts.push_back(!z3::mk_or(Err));
+  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
+                      /*SatIsBad=*/false);
+  if (A.unknown())
+    return A;
+  Answer Out;
+  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
+  Out.Core = A.Core;
+  Out.Origin = Insert.Range;
+  return Out;
+}
+
+// --------------------------------------------------------- migration rows
+
+void Prover::beginMigration() { P->Rows.clear(); }
+
+bool Prover::mayHaveRows(llvm::StringRef Table) const {
+  auto It = P->Rows.find(Table);
+  return It == P->Rows.end() || !It->second.empty();
+}
+
+void Prover::apply(const Op &O, const Schema &S) {
+  Impl &I = *P;
+  switch (O.Kind) {
+  case OpKind::CreateTable:
+    I.Rows[O.NewTable.Name].clear();
+    return;
+  case OpKind::DropTable:
+    I.Rows.erase(O.TableName);
+    return;
+  case OpKind::RenameTable: {
+    std::vector<Source> R = std::move(I.rowsOf(O.TableName, S));
+    I.Rows.erase(O.TableName);
+    I.Rows[O.Name] = std::move(R);
+    return;
+  }
+  case OpKind::Sql:
+    // Opaque: from here every table holds any rows its constraints allow.
+    I.Rows.clear();
+    return;
+  default:
+    break;
+  }
+  std::vector<Source> &Rows = I.rowsOf(O.TableName, S);
+  const Table *Tb = S.findTable(O.TableName);
+  for (Source &Src : Rows) {
+    Encoder E = I.encoder(Src);
+    switch (O.Kind) {
+    case OpKind::AddColumn:
+      Src.Cols.push_back({O.NewColumn.Name, I.defaultValue(E, O.NewColumn)});
+      break;
+    case OpKind::DropColumn:
+      llvm::erase_if(Src.Cols, [&](auto &C) { return C.first == O.ColumnName; });
+      break;
+    case OpKind::RenameColumn:
+      for (auto &C : Src.Cols)
+        if (C.first == O.ColumnName)
+          C.first = O.Name;
+      break;
+    case OpKind::AlterColumnType:
+      if (Val *V = Src.find(O.ColumnName)) {
+        Val New = O.Value ? E.encode(*O.Value, *O.NewType) : *V;
+        *V = E.store(New, *O.NewType);
+      }
+      break;
+    case OpKind::SetNotNull:
+      if (Val *V = Src.find(O.ColumnName))
+        Src.Facts.push_back(z3::implies(Src.Alive, !V->Null));
+      break;
+    case OpKind::AddConstraint: {
+      const Constraint &K = O.Constraints.front();
+      if (K.Kind == ConstraintKind::Check && !K.NotValid) {
+        Val B = E.encode(*K.Check);
+        Src.Facts.push_back(z3::implies(Src.Alive, E.passes(B) && !E.error()));
+      }
+      break;
+    }
+    case OpKind::Update: {
+      z3::expr Where = O.Value ? E.isTrue(E.encode(*O.Value))
+                               : I.ctx().bool_val(true);
+      std::vector<std::pair<std::string, Val>> New;
+      for (auto &[Col, X] : O.Assignments) {
+        const Column *C = Tb ? Tb->findColumn(Col) : nullptr;
+        Type Ty = C ? C->Ty : X->Ty;
+        New.push_back({Col, E.store(E.encode(*X, Ty), Ty)});
+      }
+      // Only successful runs matter: rows where it fails stop the migration.
+      if (!E.error().is_false())
+        Src.Facts.push_back(!(Src.Alive && Where && E.error()));
+      for (auto &[Col, V] : New)
+        if (Val *Old = Src.find(Col)) {
+          Val X = E.as(V, Old->S);
+          *Old = Val{z3::ite(Where, X.V, Old->V),
+                     z3::ite(Where, X.Null, Old->Null), Old->S};
+        }
+      // The database rejects an update that breaks a check or not null:
+      // rows of a successful run satisfy them afterwards.
+      if (Tb)
+        for (z3::expr &F : I.tableFacts(*Tb, Src))
+          Src.Facts.push_back(z3::implies(Src.Alive, F));
+      break;
+    }
+    case OpKind::Delete:
+      Src.Alive = Src.Alive && !(O.Value ? E.isTrue(E.encode(*O.Value))
+                                         : I.ctx().bool_val(true));
+      break;
+    default:
+      break;
+    }
+    for (z3::expr &F : E.Side)
+      Src.Facts.push_back(F);
+    if ((O.Kind == OpKind::AddColumn || O.Kind == OpKind::AlterColumnType) &&
+        !E.error().is_false())
+      Src.Facts.push_back(!(Src.Alive && E.error()));
+  }
+  if (O.Kind == OpKind::Insert && Tb) {
+    for (unsigned R = 0; R < O.Rows.size(); ++R) {
+      if (Rows.size() >= MaxInsertedRows) {
+        Source Any = I.anyRow(*Tb);
+        Any.Facts = I.tableFacts(*Tb, Any);
+        Rows.push_back(std::move(Any));
+        break;
+      }
+      std::vector<z3::expr> Errors;
+      Source Src = I.insertedRow(*Tb, O, R, Errors);
+      for (z3::expr &E : Errors)
+        Src.Facts.push_back(!E);
+      Rows.push_back(std::move(Src));
+    }
+  }
+}
+
+Answer Prover::rowsFit(const Schema &S, const Op &O) {
+  const Table *Tb = S.findTable(O.TableName);
+  const Column *C = Tb ? Tb->findColumn(O.ColumnName) : nullptr;
+  if (!C)
+    return {};
+  std::vector<Source> &Rows = P->rowsOf(O.TableName, S);
+  Type To = *O.NewType;
+  llvm::StringSet<> Seed = O.Value ? columnsOf(*O.Value) : llvm::StringSet<>();
+  Seed.insert(O.ColumnName);
+  return P->forEachRow(Rows, Tb, Seed, [&](Source &Src, Encoder &E,
+                                     std::vector<z3::expr> &) {
+    const Val *V = Src.find(O.ColumnName);
+    Val New = O.Value ? E.encode(*O.Value, To) : *V;
+    z3::expr Bad = !E.fits(New, To) || E.error();
+    return Bad;
+  }, [&](Source &Src, const z3::model &M, Answer &A) {
+    A.Violated = "the type " + To.str();
+    if (O.Value) {
+      Encoder E = P->encoder(Src);
+      Val New = E.encode(*O.Value, To);
+      A.After.Values.push_back({O.ColumnName, P->show(New, To, M)});
+    }
+  });
+}
+
+Answer Prover::rowsPass(const Schema &S, llvm::StringRef Table,
+                        const Constraint &Check) {
+  const ir::Table *Tb = S.findTable(Table);
+  if (!Tb || Check.Kind != ConstraintKind::Check)
+    return {};
+  std::vector<Source> &Rows = P->rowsOf(Table, S);
+  return P->forEachRow(Rows, Tb, columnsOf(*Check.Check),
+                       [&](Source &, Encoder &E, std::vector<z3::expr> &) {
+    Val B = E.encode(*Check.Check);
+    return !E.passes(B) || E.error();
+  });
+}
+
+Answer Prover::rowsNotNull(const Schema &S, llvm::StringRef Table,
+                           llvm::StringRef C) {
+  const ir::Table *Tb = S.findTable(Table);
+  if (!Tb)
+    return {};
+  std::vector<Source> &Rows = P->rowsOf(Table, S);
+  llvm::StringSet<> Seed;
+  Seed.insert(C);
+  return P->forEachRow(Rows, Tb, Seed,
+                       [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
+    const Val *V = Src.find(C);
+    return V ? V->Null : P->ctx().bool_val(false);
+  });
+}
+
+Answer Prover::newColumnHolds(const Table &Before, const Op &O) {
+  auto It = P->Rows.find(O.TableName);
+  if (It == P->Rows.end())
+    return {};
+  const Column &Col = O.NewColumn;
+  llvm::StringSet<> Seed;
+  for (const Constraint &K : O.Constraints)
+    if (K.Kind == ConstraintKind::Check)
+      for (const auto &C : columnsOf(*K.Check))
+        Seed.insert(C.getKey());
+  return P->forEachRow(It->second, &Before, Seed,
+                       [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
+    z3::expr_vector Bad(P->ctx());
+    const Val *V = Src.find(Col.Name);
+    if (V && !Col.Nullable)
+      Bad.push_back(V->Null);
+    for (const Constraint &K : O.Constraints)
+      if (K.Kind == ConstraintKind::Check && !K.NotValid)
+        Bad.push_back(!E.passes(E.encode(*K.Check)));
+    Bad.push_back(E.error());
+    return z3::mk_or(Bad);
+  });
+}
+
+Answer Prover::updateKeeps(const Schema &S, const Op &O) {
+  const Table *Tb = S.findTable(O.TableName);
+  if (!Tb)
+    return {};
+  std::vector<Source> &Rows = P->rowsOf(O.TableName, S);
+  // The row after the update, per source, for the model's description.
+  std::vector<std::pair<std::string, Val>> AfterCols;
+  std::vector<std::pair<std::string, z3::expr>> Parts;
+  // Only checks on an assigned column can change their verdict.
+  llvm::StringSet<> Assigned, Seed;
+  for (auto &[Col, X] : O.Assignments) {
+    Assigned.insert(Col);
+    Seed.insert(Col);
+    for (const auto &C : columnsOf(*X))
+      Seed.insert(C.getKey());
+  }
+  if (O.Value)
+    for (const auto &C : columnsOf(*O.Value))
+      Seed.insert(C.getKey());
+  return P->forEachRow(Rows, Tb, Seed, [&](Source &Src, Encoder &E,
+                                     std::vector<z3::expr> &) {
+    Parts.clear();
+    z3::expr Where = O.Value ? E.isTrue(E.encode(*O.Value))
+                             : P->ctx().bool_val(true);
+    Source After = Src;
+    for (auto &[Col, X] : O.Assignments) {
+      const Column *C = Tb->findColumn(Col);
+      if (!C)
+        continue;
+      Val New = E.encode(*X, C->Ty);
+      Parts.push_back({"the type of " + Col + " (" + C->Ty.str() + ")",
+                       !E.fits(New, C->Ty)});
+      if (Val *Slot = After.find(Col))
+        *Slot = E.as(New, Slot->S);
+    }
+    Parts.push_back({"an error while computing the new values", E.error()});
+    Encoder AE = P->encoder(After);
+    for (const Column &C : Tb->Columns)
+      if (!C.Nullable && Assigned.count(C.Name))
+        if (const Val *V = After.find(C.Name))
+          Parts.push_back({"not null on " + C.Name, V->Null});
+    for (const Constraint &K : Tb->Constraints)
+      if (K.Kind == ConstraintKind::Check && !K.NotValid &&
+          llvm::any_of(columnsOf(*K.Check),
+                       [&](const auto &C) { return Assigned.count(C.getKey()); })) {
+        Val B = AE.encode(*K.Check);
+        Parts.push_back({"check " + K.Name, !AE.passes(B) || AE.error()});
+      }
+    for (z3::expr &F : AE.Side)
+      E.Side.push_back(F);
+    AfterCols = After.Cols;
+    z3::expr_vector Any(P->ctx());
+    for (auto &[Name, B] : Parts)
+      Any.push_back(B);
+    return Where && z3::mk_or(Any);
+  }, [&](Source &Src, const z3::model &M, Answer &A) {
+    for (auto &[Name, B] : Parts)
+      if (M.eval(B, true).is_true()) {
+        A.Violated = Name;
+        A.Row = P->describe(Src, M, B);
+        break;
+      }
+    for (auto &[Col, X] : O.Assignments)
+      for (size_t I = 0; I < AfterCols.size(); ++I)
+        if (AfterCols[I].first == Col) {
+          const Column *C = Tb->findColumn(Col);
+          A.After.Values.push_back(
+              {Col, P->show(AfterCols[I].second, C ? C->Ty : Type(), M)});
+        }
+  });
+}
+
+Answer Prover::restores(llvm::StringRef Table,
+                        const std::vector<std::string> &Columns) {
+  auto It = P->Rows.find(Table);
+  if (It == P->Rows.end() || It->second.empty() || It->second[0].Origin.isValid())
+    return {};
+  Source &Src = It->second[0];
+  std::vector<z3::expr> Facts = Src.Facts;
+  Facts.push_back(Src.Alive);
+  z3::expr_vector Differs(P->ctx());
+  for (const std::string &Col : Columns) {
+    const Val *Now = Src.find(Col);
+    const Val *Was = nullptr;
+    for (auto &[Name, V] : Src.Original)
+      if (Name == Col)
+        Was = &V;
+    if (!Now || !Was || Now->S != Was->S)
+      continue;
+    Differs.push_back(Now->Null != Was->Null ||
+                      (!Was->Null && Now->V != Was->V));
+  }
+  if (Differs.empty())
+    return {};
+  Facts.push_back(z3::mk_or(Differs));
+  return P->solve(Facts, {}, [&](const z3::model &M, Answer &A) {
+    A.Row = P->describe(Src, M, z3::mk_or(Differs));
+    for (const std::string &Col : Columns)
+      if (const Val *Now = Src.find(Col))
+        for (size_t I = 0; I < Src.Original.size(); ++I)
+          if (Src.Original[I].first == Col)
+            A.After.Values.push_back(
+                {Col, P->show(*Now, Src.OriginalTypes[I], M)});
+  });
+}
+
+std::string Prover::evaluate(
+    const Table &T, const Expr &E,
+    const std::vector<std::pair<std::string, std::string>> &Values) {
+  Source S = P->anyRow(T);
+  std::vector<z3::expr> Facts;
+  Encoder Lit(P->T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
+  for (auto &[Col, Text] : Values) {
+    Val *V = S.find(Col);
+    const Column *C = T.findColumn(Col);
+    if (!V || !C)
+      continue;
+    if (llvm::StringRef(Text).equals_insensitive("null")) {
+      Facts.push_back(V->Null);
+      continue;
+    }
+    Facts.push_back(!V->Null);
+    ir::Expr L;
+    L.Kind = Text.front() == '\'' ? ast::ExprKind::StringLit
+             : (Text == "true" || Text == "false") ? ast::ExprKind::BoolLit
+             : Text.find_first_of(".eE") != std::string::npos
+                 ? ast::ExprKind::DecimalLit
+                 : ast::ExprKind::IntLit;
+    L.Text = L.Kind == ast::ExprKind::StringLit ? Text.substr(1, Text.size() - 2)
+                                               : Text;
+    L.Ty = C->Ty;
+    Val X = Lit.as(Lit.encode(L, C->Ty), V->S);
+    Facts.push_back(V->V == X.V);
+  }
+  Encoder Enc = P->encoder(S);
+  Val R = Enc.encode(E);
+  for (z3::expr &F : Lit.Side)
+    Facts.push_back(F);
+  for (z3::expr &F : Enc.Side)
+    Facts.push_back(F);
+  z3::solver &Sv = P->Solver;
+  Sv.push();
+  for (z3::expr &F : Facts)
+    Sv.add(F);
+  std::string Out = "unknown";
+  if (Sv.check() == z3::sat) {
+    z3::model M = Sv.get_model();
+    if (M.eval(Enc.error(), true).is_true())
+      Out = "error";
+    else if (M.eval(R.Null, true).is_true())
+      Out = "null";
+    else if (R.S == Sort::Bool)
+      Out = M.eval(R.V, true).is_true() ? "true" : "false";
+    else
+      Out = showValue(P->T, R.V, E.Ty, M);
+  }
+  Sv.pop();
+  return Out;
+}
+
+} // namespace migc::smt

@@ -1,0 +1,148 @@
+//===- Prover.h - Questions about rows, answered by Z3 --------*- C++ -*-===//
+//
+// Spec sections 6 and 8.5. The solver layer: smt/ owns every z3:: type and
+// nothing outside it includes Z3. What it offers is phrased in the IR's
+// terms: the rows a table can hold at a point of a migration, and questions
+// about them (can a row satisfy these constraints, does every row fit this
+// type, does this update keep every check). docs/smt.md describes the
+// encoding: each column's value domain, a NULL flag per nullable column, and
+// SQL's three-valued logic.
+//
+// Every query has a timeout; an unknown answer is reported as such, never
+// taken as a proof. Answers are cached on the query's hash-consed terms
+// (the same question about two tables with the same columns is asked once).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MIGC_SMT_PROVER_H
+#define MIGC_SMT_PROVER_H
+
+#include "ir/Schema.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migc::smt {
+
+struct Options {
+  /// Per query, in milliseconds.
+  unsigned TimeoutMs = 2000;
+  /// When set, every query is written there as SMT-LIB (`--dump-smt`).
+  std::string DumpDir;
+};
+
+struct Stats {
+  unsigned Queries = 0, CacheHits = 0, Unknown = 0;
+  /// Time inside Z3's check, in seconds.
+  double Seconds = 0;
+  void add(const Stats &O) {
+    Queries += O.Queries;
+    CacheHits += O.CacheHits;
+    Unknown += O.Unknown;
+    Seconds += O.Seconds;
+  }
+};
+
+enum class Verdict { Holds, Fails, Unknown };
+
+/// Column values in .mig syntax, in the table's column order.
+struct Example {
+  std::vector<std::pair<std::string, std::string>> Values;
+  bool empty() const { return Values.empty(); }
+  /// `age = 32768, name = 'x'`
+  std::string str() const;
+};
+
+struct Answer {
+  Verdict V = Verdict::Holds;
+  /// Fails: a row as it is before the migration (or the inserted row).
+  Example Row;
+  /// Fails, for updates and inverse checks: the values the row ends with.
+  Example After;
+  /// Fails, for an inserted row: the insert it came from.
+  llvm::SMRange Origin;
+  /// Fails: what the row violates (`check "t_x_check"`, `not null on x`,
+  /// `the type of x (smallint)`).
+  std::string Violated;
+  /// The constraints behind an unsatisfiable or implied answer.
+  std::vector<std::string> Core;
+  /// Unknown: Z3's reason (`timeout`, `incomplete`).
+  std::string Reason;
+
+  bool holds() const { return V == Verdict::Holds; }
+  bool fails() const { return V == Verdict::Fails; }
+  bool unknown() const { return V == Verdict::Unknown; }
+};
+
+class Prover {
+public:
+  explicit Prover(const Options &O = {});
+  ~Prover();
+  Prover(const Prover &) = delete;
+  Prover &operator=(const Prover &) = delete;
+
+  const Stats &stats() const;
+
+  // ---------------------------------------------------------------- tables
+  /// (a) Can any row satisfy every constraint of T? Fails with Core = the
+  /// constraints that contradict each other. With Focus, only the part of T
+  /// linked to those columns is asked about (the rest was already).
+  Answer satisfiable(const ir::Table &T,
+                     const std::vector<std::string> *Focus = nullptr);
+  /// (a) Can column C of T hold a non-NULL value? Fails when every value
+  /// violates a check (Core: which).
+  Answer canHoldValue(const ir::Table &T, llvm::StringRef C);
+  /// (f) Do T's constraints (and column types) imply Check? Holds with Core
+  /// = the constraints that imply it.
+  Answer implied(const ir::Table &T, const ir::Expr &Check);
+  /// (e) Can a row that takes column C's default satisfy T's constraints
+  /// (and is the default computed without error)? Fails with Core.
+  Answer defaultAllowed(const ir::Table &T, const ir::Column &C);
+  /// (e) Does row R of an insert into T satisfy T's constraints?
+  Answer insertedRowOk(const ir::Table &T, const ir::Op &Insert, unsigned R);
+
+  // ------------------------------------------------------- rows of a migration
+  /// Starts a migration: every table holds any rows its constraints allow.
+  void beginMigration();
+  /// Follows Op's effect on the rows; S is the schema before Op.
+  void apply(const ir::Op &Op, const ir::Schema &S);
+  /// (b) Does every row of the table fit Op's new type (through `using`)?
+  Answer rowsFit(const ir::Schema &S, const ir::Op &AlterType);
+  /// (c) Does every current row pass Check (a new constraint of Table)?
+  Answer rowsPass(const ir::Schema &S, llvm::StringRef Table,
+                  const ir::Constraint &Check);
+  /// (c) Is column C non-NULL in every current row? With Before set, the
+  /// table's constraints are those of Before (a column added by Op).
+  Answer rowsNotNull(const ir::Schema &S, llvm::StringRef Table,
+                     llvm::StringRef C);
+  /// (c) After an `add column` (already applied): do the current rows pass
+  /// the new column's checks and not null? Facts come from the table before.
+  Answer newColumnHolds(const ir::Table &Before, const ir::Op &AddColumn);
+  /// (d) Does Update keep every constraint and type of its table?
+  Answer updateKeeps(const ir::Schema &S, const ir::Op &Update);
+  /// (g) Do the current rows of Table have, in Columns, the values they had
+  /// at beginMigration (which must have been called with the table
+  /// existing and untouched)?
+  Answer restores(llvm::StringRef Table, const std::vector<std::string> &Columns);
+  /// Whether Table can hold rows now (false for one created in this
+  /// migration and not inserted into).
+  bool mayHaveRows(llvm::StringRef Table) const;
+
+  // ----------------------------------------------------------------- tests
+  /// The value of E (a boolean or value expression over T's columns) on
+  /// one row: Values gives each column as .mig literal text or "null".
+  /// Returns "true", "false", "null", a number, or "error".
+  std::string evaluate(const ir::Table &T, const ir::Expr &E,
+                       const std::vector<std::pair<std::string, std::string>>
+                           &Values);
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> P;
+};
+
+} // namespace migc::smt
+
+#endif
