@@ -69,10 +69,14 @@ public:
     for (const Op &O : M.Up) {
       before(O, S);
       P.apply(O, S);
-      Schema Prev = S;
+      // Only `add column` looks at the table as it was.
+      std::optional<Table> Prev;
+      if (O.Kind == OpKind::AddColumn)
+        if (const Table *T = S.findTable(O.TableName))
+          Prev = *T;
       DiagList Ignored; // replay has reported these already
       applyOp(O, S, Ignored);
-      after(O, Prev, S);
+      after(O, Prev ? &*Prev : nullptr, S);
       if (O.Kind == OpKind::Update || O.Kind == OpKind::Delete ||
           O.Kind == OpKind::Insert)
         DataChanged.insert(O.TableName);
@@ -235,7 +239,7 @@ private:
     }
   }
 
-  void after(const Op &O, const Schema &Prev, const Schema &S) {
+  void after(const Op &O, const Table *Old, const Schema &S) {
     switch (O.Kind) {
     case OpKind::CreateTable: {
       const Table *T = S.findTable(O.NewTable.Name);
@@ -268,7 +272,6 @@ private:
     }
     case OpKind::AddColumn: {
       const Table *T = S.findTable(O.TableName);
-      const Table *Old = Prev.findTable(O.TableName);
       if (!T || !Old)
         return;
       bool HasCheck = llvm::any_of(O.Constraints, [](const Constraint &K) {

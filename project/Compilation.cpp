@@ -11,6 +11,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <chrono>
 #include <thread>
 
@@ -100,13 +103,77 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
   // about something else.
   Prove &= llvm::none_of(llvm::make_range(Found.begin() + long(Reported), Found.end()),
                          [](const Diagnostic &D) { return D.Sev == Severity::Error; });
-  if (!Prove)
-    return;
-  auto Start = std::chrono::steady_clock::now();
-  if (!Prover)
-    Prover = std::make_unique<smt::Prover>(Opts.Smt);
-  passes::proveConstraints(*Prover, *Before, Migrations[I], Found);
-  ProveSeconds += secondsSince(Start);
+  if (Prove)
+    queueProof(I, std::move(*Before));
+}
+
+Compilation::Compilation() = default;
+Compilation::~Compilation() = default;
+
+struct Compilation::ProofQueue {
+  std::mutex M;
+  std::condition_variable Added, Done;
+  std::deque<ProofTask> Tasks;
+  size_t Finished = 0;
+  bool Closed = false;
+  std::vector<smt::Stats> Stats = std::vector<smt::Stats>(ProofThreads);
+  std::vector<std::thread> Threads;
+};
+
+void Compilation::startProofs() {
+  Proofs = std::make_unique<ProofQueue>();
+  // Task K goes to thread K % ProofThreads: the same split on every
+  // machine, so the same answers. Each thread has its own Z3 context.
+  for (unsigned T = 0; T < ProofThreads; ++T)
+    Proofs->Threads.emplace_back([this, T] {
+      ProofQueue &Q = *Proofs;
+      // Never destroyed: tearing down a Z3 context with large terms takes
+      // seconds, and the process ends without freeing (see main.cpp).
+      smt::Prover &P = *new smt::Prover(Opts.Smt);
+      for (size_t K = T;; K += ProofThreads) {
+        ProofTask *Task;
+        {
+          std::unique_lock<std::mutex> Lock(Q.M);
+          Q.Added.wait(Lock, [&] { return Q.Tasks.size() > K || Q.Closed; });
+          if (Q.Tasks.size() <= K)
+            break;
+          Task = &Q.Tasks[K];
+        }
+        passes::proveConstraints(P, Task->Before, Migrations[Task->Index],
+                                 Task->Found);
+        Task->Before = ir::Schema();
+        std::lock_guard<std::mutex> Lock(Q.M);
+        ++Q.Finished;
+        Q.Done.notify_all();
+      }
+      Q.Stats[T] = P.stats();
+    });
+}
+
+void Compilation::queueProof(unsigned I, ir::Schema Before) {
+  ProofQueue &Q = *Proofs;
+  std::unique_lock<std::mutex> Lock(Q.M);
+  // A bounded backlog keeps the snapshots (and memory) few.
+  Q.Done.wait(Lock, [&] { return Q.Tasks.size() - Q.Finished < 256; });
+  Q.Tasks.push_back({I, std::move(Before), {}});
+  Q.Added.notify_all();
+}
+
+void Compilation::finishProofs(DiagnosticEngine &Diags) {
+  ProofQueue &Q = *Proofs;
+  {
+    std::lock_guard<std::mutex> Lock(Q.M);
+    Q.Closed = true;
+    Q.Added.notify_all();
+  }
+  for (std::thread &T : Q.Threads)
+    T.join();
+  for (const smt::Stats &S : Q.Stats)
+    SmtStats.add(S);
+  // Reported in replay order, whichever thread proved them.
+  for (ProofTask &Task : Q.Tasks)
+    Diags.report(std::move(Task.Found));
+  Proofs.reset();
 }
 
 void Compilation::replayBlocks(unsigned I, const std::optional<ir::Schema> &Before,
@@ -187,6 +254,7 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &O) {
   }
 
   Touches.resize(Migrations.size());
+  startProofs();
   for (unsigned I : Order.Order) {
     if (!Selected[I])
       continue;
@@ -194,6 +262,10 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &O) {
     Diags.report(std::move(Found));
   }
   ReplaySeconds = secondsSince(Start);
+  Start = std::chrono::steady_clock::now();
+  finishProofs(Diags);
+  // The proofs ran beside the replay; this is what they added after it.
+  ProveSeconds = secondsSince(Start);
   if (!Opts.At) {
     Start = std::chrono::steady_clock::now();
     Graph = passes::analyzeGraph(Migrations, Order, Touches, Found);

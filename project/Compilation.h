@@ -31,6 +31,9 @@ struct CompileOptions {
 
 class Compilation {
 public:
+  Compilation();
+  ~Compilation();
+
   llvm::SourceMgr SM;
   std::vector<ast::File> Files;
   /// Every migration of the project, in file order; Order indexes into it.
@@ -52,9 +55,13 @@ public:
   /// Seconds in the constraint proofs (part of the replay), and the
   /// solver's counts.
   double ProveSeconds = 0;
-  const smt::Stats *smtStats() const {
-    return Prover ? &Prover->stats() : nullptr;
-  }
+  /// The solver counts of every proof thread together.
+  smt::Stats SmtStats;
+  /// Proof threads. Fixed rather than one per core: each thread's solver
+  /// keeps what it learned between queries, so which migrations share a
+  /// thread can change a counterexample's values, and the output must not
+  /// depend on the machine.
+  static constexpr unsigned ProofThreads = 2;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   void load(const Project &P, DiagnosticEngine &Diags);
@@ -63,7 +70,21 @@ public:
 
 private:
   CompileOptions Opts;
-  std::unique_ptr<smt::Prover> Prover;
+  /// A migration whose obligations are proved after the replay, on the
+  /// schema it started from.
+  struct ProofTask {
+    unsigned Index;
+    ir::Schema Before;
+    DiagList Found;
+  };
+  /// Proof threads take tasks as the replay adds them (a deque: adding
+  /// does not move the tasks a thread is working on), so few snapshots are
+  /// alive at once.
+  struct ProofQueue;
+  std::unique_ptr<ProofQueue> Proofs;
+  void startProofs();
+  void queueProof(unsigned I, ir::Schema Before);
+  void finishProofs(DiagnosticEngine &Diags);
   /// Replays migration I's up, checks its written down or synthesizes one,
   /// and proves its obligations.
   void replayMigration(unsigned I, DiagList &Found);

@@ -143,7 +143,8 @@ std::optional<int64_t> parseDateTime(llvm::StringRef Text, Type T) {
 Terms::Terms()
     : Len(z3::function("len", Ctx.int_sort(), Ctx.int_sort())) {}
 
-z3::expr Terms::literal(llvm::StringRef Text, std::vector<z3::expr> &Side) {
+z3::expr Terms::literal(llvm::StringRef Text, std::vector<z3::expr> &Side,
+                        bool WithFunctions) {
   auto [It, New] = LiteralIds.try_emplace(Text, int64_t(LiteralTexts.size()) + 1);
   if (New)
     LiteralTexts.push_back(Text.str());
@@ -152,6 +153,19 @@ z3::expr Terms::literal(llvm::StringRef Text, std::vector<z3::expr> &Side) {
   for (char Ch : Text)
     Chars += (static_cast<unsigned char>(Ch) & 0xC0) != 0x80;
   Side.push_back(Len(Id) == Ctx.int_val(uint64_t(Chars)));
+  // What lower, upper and trim make of a literal is known (ASCII only:
+  // other letters depend on the collation).
+  if (WithFunctions && llvm::all_of(Text, [](char Ch) {
+        return static_cast<unsigned char>(Ch) < 0x80;
+      })) {
+    auto Known = [&](const char *F, const std::string &Result) {
+      z3::expr R = Result == Text ? Id : literal(Result, Side, false);
+      Side.push_back(function(F, 1, Sort::Int)(Id) == R);
+    };
+    Known("lower", Text.lower());
+    Known("upper", Text.upper());
+    Known("trim", Text.trim(" ").str());
+  }
   return Id;
 }
 
@@ -699,6 +713,8 @@ Val Encoder::call(const Expr &E) {
   if ((F == "lower" || F == "upper" || F == "trim") && !E.Args.empty()) {
     Val A = as(encode(*E.Args[0], Type::of(TypeKind::Text)), Sort::Str);
     z3::expr R = T.function(F, 1, Sort::Int)(A.V);
+    // The empty string is the only one of length 0.
+    Side.push_back(z3::implies(T.len(A.V) == 0, R == A.V));
     if (F == "trim")
       Side.push_back(T.len(R) <= T.len(A.V) && T.len(R) >= 0);
     else
@@ -792,7 +808,7 @@ Val Encoder::cast(const Val &A, Type From, Type To) {
 // ------------------------------------------------------------ model values
 
 std::string showValue(Terms &T, const z3::expr &V, Type Ty,
-                      const z3::model &M) {
+                      const z3::model &M, const Applications *Applied) {
   z3::expr X = M.eval(V, true);
   Sort S = sortOf(Ty);
   if (S == Sort::Bool)
@@ -869,8 +885,29 @@ std::string showValue(Terms &T, const z3::expr &V, Type Ty,
     return "''";
   if (Len > 40)
     return "a string of " + std::to_string(Len) + " characters";
-  for (char Fill : {'x', 'y', 'z', 'q'}) {
+  // Letters whose case agrees with what the model says lower and upper do.
+  auto Matters = [&](const char *F) {
+    return Applied && Applied->count({F, Z3_get_ast_id(T.Ctx, V)});
+  };
+  auto Differs = [&](const char *F) {
+    z3::func_decl D = T.function(F, 1, Sort::Int);
+    return Matters(F) && M.eval(D(V) != V, true).is_true();
+  };
+  auto Keeps = [&](const char *F) {
+    z3::func_decl D = T.function(F, 1, Sort::Int);
+    return Matters(F) && M.eval(D(V) == V, true).is_true();
+  };
+  bool Lowers = Differs("lower"), Uppers = Differs("upper");
+  std::vector<char> Fills{'x', 'y', 'z', 'q'};
+  if (Lowers && Uppers && Len >= 2)
+    Fills = {'X'}; // patched below into "Xx..."
+  else if (Lowers || Keeps("upper"))
+    Fills = Keeps("lower") ? std::vector<char>{'0', '1', '2'}
+                           : std::vector<char>{'X', 'Y', 'Z', 'Q'};
+  for (char Fill : Fills) {
     std::string Str(size_t(Len), Fill);
+    if (Lowers && Uppers && Len >= 2)
+      Str[1] = 'x';
     bool Taken = false;
     for (int64_t Id = 1; T.literalText(Id); ++Id)
       Taken |= *T.literalText(Id) == Str;

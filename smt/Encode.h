@@ -29,6 +29,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 
 namespace migc::smt {
 
@@ -76,7 +77,8 @@ public:
   z3::expr len(const z3::expr &Id) { return Len(Id); }
   /// The identity of a string (or uuid/json) literal, with its length fact
   /// added to Side.
-  z3::expr literal(llvm::StringRef Text, std::vector<z3::expr> &Side);
+  z3::expr literal(llvm::StringRef Text, std::vector<z3::expr> &Side,
+                   bool WithFunctions = true);
   /// The literal whose identity is Id, if any.
   std::optional<std::string> literalText(int64_t Id) const;
   z3::expr fresh(Sort S, llvm::StringRef Hint = "f");
@@ -152,8 +154,11 @@ private:
 /// 2000-01-01, PostgreSQL's epoch); nullopt for special values.
 std::optional<int64_t> parseDateTime(llvm::StringRef Text, ir::Type T);
 /// The .mig literal of a model value of type T.
+/// Applied lists the (function, argument id) pairs of `lower`, `upper` the
+/// query mentions, so a made-up string agrees with those that matter.
+using Applications = std::set<std::pair<std::string, unsigned>>;
 std::string showValue(Terms &T, const z3::expr &V, ir::Type Ty,
-                      const z3::model &M);
+                      const z3::model &M, const Applications *Applied = nullptr);
 
 } // namespace migc::smt
 

@@ -41,6 +41,9 @@ struct Source {
   std::vector<Type> OriginalTypes;
   std::vector<z3::expr> Facts;
   z3::expr Alive;
+  /// For the rows before the migration: their table then. Its facts are
+  /// added per query, for the columns the query reaches only.
+  std::shared_ptr<const Table> Initial;
 
   const Val *find(llvm::StringRef N) const {
     for (auto &[Name, V] : Cols)
@@ -111,6 +114,25 @@ Table slice(const Table &T, llvm::StringSet<> Seed, ColumnUses &Uses) {
   return Out;
 }
 
+/// A literal (or a negated one): its value is known without a solver and
+/// the type checker has already checked that it fits.
+bool isLiteral(const Expr &E) {
+  switch (E.Kind) {
+  case ast::ExprKind::IntLit: case ast::ExprKind::DecimalLit:
+  case ast::ExprKind::StringLit: case ast::ExprKind::BoolLit:
+  case ast::ExprKind::NullLit:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool hasChecks(const Table &T) {
+  return llvm::any_of(T.Constraints, [](const Constraint &K) {
+    return K.Kind == ConstraintKind::Check;
+  });
+}
+
 llvm::StringSet<> columnsOf(const Expr &E) {
   llvm::StringSet<> Out;
   forEachColumn(E, [&](const Expr &C) { Out.insert(C.Column); });
@@ -144,9 +166,41 @@ struct Prover::Impl {
 
   explicit Impl(const Options &O)
       : Opts(O), Solver(T.Ctx, z3::solver::simple()) {
+    quick();
+  }
+
+  /// Z3 starts a timer thread for each check with a timeout, which costs
+  /// more than most of our queries. So a query first runs under a resource
+  /// limit (no thread, and deterministic); only one that exhausts it runs
+  /// again under the wall-clock timeout the user set.
+  static constexpr unsigned QuickRlimit = 100000;
+  void quick() {
     z3::params P(T.Ctx);
-    P.set("timeout", O.TimeoutMs ? O.TimeoutMs : 1u);
+    P.set("rlimit", QuickRlimit);
+    P.set("timeout", 4294967295u);
     Solver.set(P);
+  }
+  void patient() {
+    z3::params P(T.Ctx);
+    P.set("rlimit", 0u);
+    P.set("timeout", Opts.TimeoutMs ? Opts.TimeoutMs : 1u);
+    Solver.set(P);
+  }
+  z3::check_result check(const z3::expr_vector &Lits) {
+    z3::check_result R = Lits.empty() ? Solver.check() : Solver.check(Lits);
+    if (R != z3::unknown)
+      return R;
+    // Z3 says `canceled`, `unknown` or names the resource limit when the
+    // limit stops it; only an incomplete theory will not do better with
+    // more time.
+    std::string Why = Solver.reason_unknown();
+    if (Why.find("incomplete") != std::string::npos)
+      return R;
+    ++St.Retries;
+    patient();
+    R = Lits.empty() ? Solver.check() : Solver.check(Lits);
+    quick();
+    return R;
   }
 
   z3::context &ctx() { return T.Ctx; }
@@ -156,7 +210,7 @@ struct Prover::Impl {
   /// so the same question about another table with the same columns is the
   /// same query).
   Source anyRow(const Table &Tb, bool NullVars = false) {
-    Source S{{}, {}, {}, {}, {}, ctx().bool_val(true)};
+    Source S{{}, {}, {}, {}, {}, ctx().bool_val(true), nullptr};
     for (const Column &C : Tb.Columns) {
       Sort K = sortOf(C.Ty);
       if (K == Sort::Any)
@@ -250,6 +304,7 @@ struct Prover::Impl {
     }
     ++St.Queries;
     Answer A;
+    auto Start = std::chrono::steady_clock::now();
     Solver.push();
     size_t NFacts = Keep.size() - Assumptions.size();
     for (size_t I = 0; I < NFacts; ++I)
@@ -259,13 +314,13 @@ struct Prover::Impl {
       Lits.push_back(L);
     if (!Opts.DumpDir.empty())
       dump(Lits);
-    auto Start = std::chrono::steady_clock::now();
     z3::check_result R = z3::unknown;
     try {
-      R = Lits.empty() ? Solver.check() : Solver.check(Lits);
+      R = check(Lits);
     } catch (const z3::exception &E) {
       A.Reason = E.msg();
     }
+    // Time in Z3: asserting, checking and (below) popping.
     St.Seconds += std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - Start)
                       .count();
@@ -277,7 +332,9 @@ struct Prover::Impl {
     } else if (R == z3::sat) {
       A.V = Verdict::Fails;
       z3::model M = Solver.get_model();
+      collectApplications(Keep);
       Describe(M, A);
+      Applied.clear();
     } else if (R == z3::unsat) {
       A.V = Verdict::Holds;
       if (!Lits.empty()) {
@@ -300,9 +357,35 @@ struct Prover::Impl {
       else if (R.contains("incomplete"))
         A.Reason = "incomplete: nonlinear arithmetic";
     }
+    Start = std::chrono::steady_clock::now();
     Solver.pop();
+    St.Seconds += std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
     Cache.emplace(std::move(Key), Cached{Keep, A});
     return A;
+  }
+
+  /// `lower`/`upper` applications of the query being described.
+  Applications Applied;
+  void collectApplications(const z3::expr_vector &Terms) {
+    std::set<unsigned> Seen;
+    std::vector<z3::expr> Work;
+    for (unsigned I = 0; I < Terms.size(); ++I)
+      Work.push_back(Terms[I]);
+    while (!Work.empty()) {
+      z3::expr X = Work.back();
+      Work.pop_back();
+      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
+        continue;
+      if (X.num_args() == 1 && X.decl().decl_kind() == Z3_OP_UNINTERPRETED) {
+        std::string Name = X.decl().name().str();
+        if (Name == "lower" || Name == "upper")
+          Applied.insert({Name, Z3_get_ast_id(ctx(), X.arg(0))});
+      }
+      for (unsigned I = 0; I < X.num_args(); ++I)
+        Work.push_back(X.arg(I));
+    }
   }
 
   /// Whether some term is an `approx_` function (Encoder::MaxNonLinear).
@@ -371,6 +454,13 @@ struct Prover::Impl {
     return Ex;
   }
 
+  static llvm::StringSet<> columnSet(const Table &T) {
+    llvm::StringSet<> Out;
+    for (const Column &C : T.Columns)
+      Out.insert(C.Name);
+    return Out;
+  }
+
   /// The uninterpreted constants E mentions.
   void constantsIn(const z3::expr &E, std::set<unsigned> &Out) {
     std::set<unsigned> Seen;
@@ -394,7 +484,7 @@ struct Prover::Impl {
       return "NULL";
     if (V.S == Sort::Any)
       return "NULL";
-    return showValue(T, V.V, Ty, M);
+    return showValue(T, V.V, Ty, M, &Applied);
   }
 
   // ---------------------------------------------------------------- rows
@@ -405,15 +495,39 @@ struct Prover::Impl {
     std::vector<Source> &R = Rows[Table];
     if (const ir::Table *Tb = S.findTable(Table)) {
       Source Any = anyRow(*Tb);
-      Any.Facts = tableFacts(*Tb, Any);
+      Any.Initial = std::make_shared<const ir::Table>(*Tb);
       R.push_back(std::move(Any));
     }
     return R;
   }
 
+  /// The facts of S's initial table (its rows satisfied them when the
+  /// migration began) about the columns Seed reaches through S's current
+  /// values and S.Alive.
+  std::vector<z3::expr> initialFacts(const Source &S, const llvm::StringSet<> &Seed) {
+    if (!S.Initial)
+      return {};
+    llvm::StringSet<> Reach;
+    std::set<unsigned> Consts;
+    for (const auto &[Name, V] : S.Cols)
+      if (Seed.count(Name)) {
+        constantsIn(V.V, Consts);
+        constantsIn(V.Null, Consts);
+      }
+    constantsIn(S.Alive, Consts);
+    for (const auto &[Name, V] : S.Original)
+      for (const z3::expr *X : {&V.V, &V.Null})
+        if (X->is_const() && X->decl().decl_kind() == Z3_OP_UNINTERPRETED &&
+            Consts.count(Z3_get_ast_id(ctx(), *X)))
+          Reach.insert(Name);
+    Source Was = S;
+    Was.Cols = S.Original;
+    return tableFacts(slice(*S.Initial, Reach), Was);
+  }
+
   Source insertedRow(const Table &Tb, const Op &O, unsigned R,
                      std::vector<z3::expr> &Errors) {
-    Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true)};
+    Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true), nullptr};
     Encoder E(T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
     for (const Column &C : Tb.Columns) {
       const ExprPtr *Given = nullptr;
@@ -465,6 +579,8 @@ struct Prover::Impl {
     for (Source &S : Rows) {
       std::vector<z3::expr> Facts = S.Facts;
       Facts.push_back(S.Alive);
+      for (z3::expr &F : initialFacts(S, Slice ? columnSet(*Slice) : Seed))
+        Facts.push_back(F);
       if (Now)
         for (z3::expr &F : tableFacts(*Now, S))
           Facts.push_back(F);
@@ -503,6 +619,9 @@ Answer Prover::satisfiable(const Table &Whole,
     for (const std::string &C : *Focus)
       Seed.insert(C);
   const Table T = Focus ? P->slice(Whole, Seed) : Whole;
+  // Without checks every column's domain has a value: nothing to ask.
+  if (!hasChecks(T))
+    return {};
   Source S = P->anyRow(T, /*NullVars=*/true);
   std::vector<std::pair<z3::expr, std::string>> Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
@@ -558,6 +677,10 @@ Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
   llvm::StringSet<> Seed;
   Seed.insert(C.Name);
   const Table T = P->slice(Whole, Seed);
+  // A literal fits (the type checker saw to it), and with no check there
+  // is nothing else to satisfy.
+  if (!hasChecks(T) && C.Default && isLiteral(*C.Default))
+    return {};
   Source S = P->anyRow(T, /*NullVars=*/true);
   Encoder E = P->encoder(S);
   Val D = P->defaultValue(E, C);
@@ -582,6 +705,37 @@ Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
 }
 
 Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
+  // Literal values into a table without checks: only NULL into a not-null
+  // column can fail, and that needs no solver.
+  if (!hasChecks(T) && llvm::all_of(Insert.Rows[R], [](const ExprPtr &V) {
+        return isLiteral(*V);
+      })) {
+    Answer Out;
+    Out.Origin = Insert.Range;
+    for (size_t I = 0; I < T.Columns.size(); ++I) {
+      const Column &C = T.Columns[I];
+      const ExprPtr *Given = nullptr;
+      if (Insert.InsertColumns.empty()) {
+        if (I < Insert.Rows[R].size())
+          Given = &Insert.Rows[R][I];
+      } else {
+        for (size_t J = 0; J < Insert.InsertColumns.size(); ++J)
+          if (Insert.InsertColumns[J] == C.Name && J < Insert.Rows[R].size())
+            Given = &Insert.Rows[R][J];
+      }
+      bool Null = Given ? (*Given)->Kind == ast::ExprKind::NullLit
+                        : !C.Default && !C.Identity;
+      if (!C.Nullable && Null) {
+        Out.V = Verdict::Fails;
+        Out.Core.push_back("not null on " + C.Name);
+        return Out;
+      }
+    }
+    if (llvm::all_of(T.Columns, [](const Column &C) {
+          return !C.Default || isLiteral(*C.Default);
+        }))
+      return Out;
+  }
   std::vector<z3::expr> Errors;
   Source S = P->insertedRow(T, Insert, R, Errors);
   std::vector<std::pair<z3::expr, std::string>> Named;
@@ -688,9 +842,13 @@ void Prover::apply(const Op &O, const Schema &S) {
         }
       // The database rejects an update that breaks a check or not null:
       // rows of a successful run satisfy them afterwards.
-      if (Tb)
-        for (z3::expr &F : I.tableFacts(*Tb, Src))
+      if (Tb) {
+        llvm::StringSet<> Assigned;
+        for (auto &[Col, X] : O.Assignments)
+          Assigned.insert(Col);
+        for (z3::expr &F : I.tableFacts(I.slice(*Tb, Assigned), Src))
           Src.Facts.push_back(z3::implies(Src.Alive, F));
+      }
       break;
     }
     case OpKind::Delete:
@@ -710,7 +868,7 @@ void Prover::apply(const Op &O, const Schema &S) {
     for (unsigned R = 0; R < O.Rows.size(); ++R) {
       if (Rows.size() >= MaxInsertedRows) {
         Source Any = I.anyRow(*Tb);
-        Any.Facts = I.tableFacts(*Tb, Any);
+        Any.Initial = std::make_shared<const ir::Table>(*Tb);
         Rows.push_back(std::move(Any));
         break;
       }
@@ -781,6 +939,15 @@ Answer Prover::newColumnHolds(const Table &Before, const Op &O) {
   if (It == P->Rows.end())
     return {};
   const Column &Col = O.NewColumn;
+  bool Checks = llvm::any_of(O.Constraints, [](const Constraint &K) {
+    return K.Kind == ConstraintKind::Check && !K.NotValid;
+  });
+  // Nothing to hold: no check, and NULL is allowed or a literal default
+  // (or an identity) fills every row.
+  if (!Checks && (Col.Nullable || Col.Identity ||
+                  (Col.Default && isLiteral(*Col.Default) &&
+                   Col.Default->Kind != ast::ExprKind::NullLit)))
+    return {};
   llvm::StringSet<> Seed;
   for (const Constraint &K : O.Constraints)
     if (K.Kind == ConstraintKind::Check)
@@ -803,6 +970,21 @@ Answer Prover::newColumnHolds(const Table &Before, const Op &O) {
 Answer Prover::updateKeeps(const Schema &S, const Op &O) {
   const Table *Tb = S.findTable(O.TableName);
   if (!Tb)
+    return {};
+  // Literals into columns no check mentions: only NULL into a not-null
+  // column could fail.
+  bool Simple = llvm::all_of(O.Assignments, [&](const auto &A) {
+    const Column *C = Tb->findColumn(A.first);
+    if (!C || !isLiteral(*A.second) ||
+        (!C->Nullable && A.second->Kind == ast::ExprKind::NullLit))
+      return false;
+    for (const Constraint &K : Tb->Constraints)
+      if (K.Kind == ConstraintKind::Check &&
+          llvm::is_contained(P->Uses.of(K.Check), A.first))
+        return false;
+    return true;
+  });
+  if (Simple)
     return {};
   std::vector<Source> &Rows = P->rowsOf(O.TableName, S);
   // The row after the update, per source, for the model's description.
@@ -880,6 +1062,11 @@ Answer Prover::restores(llvm::StringRef Table,
   Source &Src = It->second[0];
   std::vector<z3::expr> Facts = Src.Facts;
   Facts.push_back(Src.Alive);
+  llvm::StringSet<> Seed;
+  for (const std::string &C : Columns)
+    Seed.insert(C);
+  for (z3::expr &F : P->initialFacts(Src, Seed))
+    Facts.push_back(F);
   z3::expr_vector Differs(P->ctx());
   for (const std::string &Col : Columns) {
     const Val *Now = Src.find(Col);

@@ -33,13 +33,15 @@ struct Options {
 };
 
 struct Stats {
-  unsigned Queries = 0, CacheHits = 0, Unknown = 0;
+  /// Retries: queries that needed more than the quick resource limit.
+  unsigned Queries = 0, CacheHits = 0, Unknown = 0, Retries = 0;
   /// Time inside Z3's check, in seconds.
   double Seconds = 0;
   void add(const Stats &O) {
     Queries += O.Queries;
     CacheHits += O.CacheHits;
     Unknown += O.Unknown;
+    Retries += O.Retries;
     Seconds += O.Seconds;
   }
 };

@@ -149,12 +149,12 @@ int Session::finish() {
         C.FullLLFiles, C.OrderSeconds, C.ReplaySeconds, C.GraphSeconds,
         (unsigned long long)C.Graph.PairsCompared);
   if (Stats) {
-    smt::Stats None;
-    const smt::Stats &St = C.smtStats() ? *C.smtStats() : None;
+    const smt::Stats &St = C.SmtStats;
     llvm::errs() << llvm::format(
-        "migc: proofs %.3f s (of the replay): %u solver queries, %u cache "
-        "hits, %u unknown, %.3f s in Z3\n",
-        C.ProveSeconds, St.Queries, St.CacheHits, St.Unknown, St.Seconds);
+        "migc: proofs %.3f s after the replay, on %u threads: %u solver queries, %u cache "
+        "hits, %u retried with the timeout, %u unknown, %.3f s in Z3\n",
+        C.ProveSeconds, Compilation::ProofThreads, St.Queries, St.CacheHits,
+        St.Retries, St.Unknown, St.Seconds);
   }
   if (Verifier)
     return Verifier->succeeded() ? Success : Failure;
