@@ -228,7 +228,7 @@ private:
         Out.emplace_back(Rule::InsertViolatesConstraint, At,
                          "this row violates " +
                              (A.Core.empty() ? "the types of " + quote(O.TableName)
-                                             : listCore(A.Core) + " on " +
+                                             : listCore(A.Core) + " of " +
                                                    quote(O.TableName)) +
                              ": the insert fails");
       }
@@ -253,8 +253,11 @@ private:
         const Constraint &K = T->Constraints[I];
         if (K.Kind != ConstraintKind::Check)
           continue;
+        // Against the checks before it only: of two checks that imply
+        // each other, the second is the redundant one.
         Table Others = *T;
-        Others.Constraints.erase(Others.Constraints.begin() + long(I));
+        Others.Constraints.erase(Others.Constraints.begin() + long(I),
+                                 Others.Constraints.end());
         Answer A = P.implied(Others, *K.Check);
         if (!A.holds())
           continue;

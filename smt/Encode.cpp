@@ -796,8 +796,24 @@ Val Encoder::cast(const Val &A, Type From, Type To) {
     std::string Name = "cast_" + std::to_string(unsigned(A.S)) + "_" +
                        std::to_string(unsigned(S));
     z3::expr R = T.function(Name, 1, Sort::Int)(as(A, Sort::Int).V);
-    if (S == Sort::Str)
-      Side.push_back(T.len(R) >= 0);
+    if (S == Sort::Str) {
+      // How long the text of a value can be: `-9223372036854775808` has 20
+      // characters, a numeric its digits, sign and point, a timestamp 32.
+      unsigned Max = 0;
+      if (From.isInteger())
+        Max = 20;
+      else if (From.Kind == TypeKind::Decimal && From.Length)
+        Max = From.Length + 2;
+      else if (From.Kind == TypeKind::Real || From.Kind == TypeKind::Double)
+        Max = 24;
+      else if (isDateTime(From))
+        Max = 40;
+      else if (From.Kind == TypeKind::Uuid)
+        Max = 36;
+      Side.push_back(T.len(R) >= (A.S == Sort::Str ? 0 : 1));
+      if (Max)
+        Side.push_back(T.len(R) <= C.int_val(Max));
+    }
     return {R, A.Null, S};
   }
   if (isDateTime(To) && A.S == Sort::Int && isDateTime(From))
@@ -808,7 +824,8 @@ Val Encoder::cast(const Val &A, Type From, Type To) {
 // ------------------------------------------------------------ model values
 
 std::string showValue(Terms &T, const z3::expr &V, Type Ty,
-                      const z3::model &M, const Applications *Applied) {
+                      const z3::model &M, const Applications *Applied,
+                      bool ByLength) {
   z3::expr X = M.eval(V, true);
   Sort S = sortOf(Ty);
   if (S == Sort::Bool)
@@ -883,7 +900,7 @@ std::string showValue(Terms &T, const z3::expr &V, Type Ty,
     return "a string";
   if (Len == 0)
     return "''";
-  if (Len > 40)
+  if (Len > 40 || ByLength)
     return "a string of " + std::to_string(Len) + " characters";
   // Letters whose case agrees with what the model says lower and upper do.
   auto Matters = [&](const char *F) {

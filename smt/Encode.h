@@ -157,8 +157,12 @@ std::optional<int64_t> parseDateTime(llvm::StringRef Text, ir::Type T);
 /// Applied lists the (function, argument id) pairs of `lower`, `upper` the
 /// query mentions, so a made-up string agrees with those that matter.
 using Applications = std::set<std::pair<std::string, unsigned>>;
+/// With ByLength, a string that is no literal is described by its length
+/// only (for values computed from others, whose letters the encoding does
+/// not follow).
 std::string showValue(Terms &T, const z3::expr &V, ir::Type Ty,
-                      const z3::model &M, const Applications *Applied = nullptr);
+                      const z3::model &M, const Applications *Applied = nullptr,
+                      bool ByLength = false);
 
 } // namespace migc::smt
 

@@ -230,10 +230,13 @@ struct Prover::Impl {
   /// Facts every current row of Tb satisfies: column domains, NOT NULL
   /// and validated checks. With Named, each check is guarded by a literal
   /// for unsat cores instead (and Except is left out).
+  /// `not valid` checks bind new and updated rows, not the rows that
+  /// were there when they were added: ExistingRows leaves them out.
   std::vector<z3::expr> tableFacts(const Table &Tb, const Source &S,
                                    const Constraint *Except = nullptr,
                                    std::vector<std::pair<z3::expr, std::string>>
-                                       *Named = nullptr) {
+                                       *Named = nullptr,
+                                   bool ExistingRows = false) {
     std::vector<z3::expr> Facts;
     Encoder E = encoder(S);
     for (const Column &C : Tb.Columns)
@@ -250,7 +253,8 @@ struct Prover::Impl {
         }
       }
     for (const Constraint &K : Tb.Constraints) {
-      if (K.Kind != ConstraintKind::Check || K.NotValid || &K == Except ||
+      if (K.Kind != ConstraintKind::Check || (K.NotValid && ExistingRows) ||
+          &K == Except ||
           (Except && K.Name == Except->Name))
         continue;
       Val B = E.encode(*K.Check);
@@ -479,12 +483,13 @@ struct Prover::Impl {
     }
   }
 
-  std::string show(const Val &V, Type Ty, const z3::model &M) {
+  std::string show(const Val &V, Type Ty, const z3::model &M,
+                   bool Computed = false) {
     if (M.eval(V.Null, true).is_true())
       return "NULL";
     if (V.S == Sort::Any)
       return "NULL";
-    return showValue(T, V.V, Ty, M, &Applied);
+    return showValue(T, V.V, Ty, M, &Applied, Computed);
   }
 
   // ---------------------------------------------------------------- rows
@@ -522,7 +527,8 @@ struct Prover::Impl {
           Reach.insert(Name);
     Source Was = S;
     Was.Cols = S.Original;
-    return tableFacts(slice(*S.Initial, Reach), Was);
+    return tableFacts(slice(*S.Initial, Reach), Was, nullptr, nullptr,
+                      /*ExistingRows=*/true);
   }
 
   Source insertedRow(const Table &Tb, const Op &O, unsigned R,
@@ -582,7 +588,8 @@ struct Prover::Impl {
       for (z3::expr &F : initialFacts(S, Slice ? columnSet(*Slice) : Seed))
         Facts.push_back(F);
       if (Now)
-        for (z3::expr &F : tableFacts(*Now, S))
+        for (z3::expr &F : tableFacts(*Now, S, nullptr, nullptr,
+                                      /*ExistingRows=*/true))
           Facts.push_back(F);
       Encoder E = encoder(S);
       z3::expr B = Bad(S, E, Facts);
@@ -846,7 +853,8 @@ void Prover::apply(const Op &O, const Schema &S) {
         llvm::StringSet<> Assigned;
         for (auto &[Col, X] : O.Assignments)
           Assigned.insert(Col);
-        for (z3::expr &F : I.tableFacts(I.slice(*Tb, Assigned), Src))
+        for (z3::expr &F : I.tableFacts(I.slice(*Tb, Assigned), Src, nullptr,
+                                        nullptr, /*ExistingRows=*/true))
           Src.Facts.push_back(z3::implies(Src.Alive, F));
       }
       break;
@@ -1001,11 +1009,13 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
   if (O.Value)
     for (const auto &C : columnsOf(*O.Value))
       Seed.insert(C.getKey());
+  std::optional<z3::expr> WhereNow;
   return P->forEachRow(Rows, Tb, Seed, [&](Source &Src, Encoder &E,
                                      std::vector<z3::expr> &) {
     Parts.clear();
     z3::expr Where = O.Value ? E.isTrue(E.encode(*O.Value))
                              : P->ctx().bool_val(true);
+    WhereNow = Where;
     Source After = Src;
     for (auto &[Col, X] : O.Assignments) {
       const Column *C = Tb->findColumn(Col);
@@ -1017,14 +1027,16 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
       if (Val *Slot = After.find(Col))
         *Slot = E.as(New, Slot->S);
     }
-    Parts.push_back({"an error while computing the new values", E.error()});
+    Parts.push_back({"an error (a division by zero or an overflow) while "
+                     "computing the new values",
+                     E.error()});
     Encoder AE = P->encoder(After);
     for (const Column &C : Tb->Columns)
       if (!C.Nullable && Assigned.count(C.Name))
         if (const Val *V = After.find(C.Name))
           Parts.push_back({"not null on " + C.Name, V->Null});
     for (const Constraint &K : Tb->Constraints)
-      if (K.Kind == ConstraintKind::Check && !K.NotValid &&
+      if (K.Kind == ConstraintKind::Check &&
           llvm::any_of(columnsOf(*K.Check),
                        [&](const auto &C) { return Assigned.count(C.getKey()); })) {
         Val B = AE.encode(*K.Check);
@@ -1041,15 +1053,19 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
     for (auto &[Name, B] : Parts)
       if (M.eval(B, true).is_true()) {
         A.Violated = Name;
-        A.Row = P->describe(Src, M, B);
+        A.Row = P->describe(Src, M, *WhereNow && B);
         break;
       }
+    // A failed computation has no new value to show.
+    if (llvm::StringRef(A.Violated).startswith("an error"))
+      return;
     for (auto &[Col, X] : O.Assignments)
       for (size_t I = 0; I < AfterCols.size(); ++I)
         if (AfterCols[I].first == Col) {
           const Column *C = Tb->findColumn(Col);
-          A.After.Values.push_back(
-              {Col, P->show(AfterCols[I].second, C ? C->Ty : Type(), M)});
+          A.After.Values.push_back({Col, P->show(AfterCols[I].second,
+                                                 C ? C->Ty : Type(), M,
+                                                 /*Computed=*/true)});
         }
   });
 }
@@ -1089,7 +1105,7 @@ Answer Prover::restores(llvm::StringRef Table,
         for (size_t I = 0; I < Src.Original.size(); ++I)
           if (Src.Original[I].first == Col)
             A.After.Values.push_back(
-                {Col, P->show(*Now, Src.OriginalTypes[I], M)});
+                {Col, P->show(*Now, Src.OriginalTypes[I], M, /*Computed=*/true)});
   });
 }
 
