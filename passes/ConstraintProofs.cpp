@@ -313,8 +313,8 @@ private:
       noteExample(D, A, O.TableName, O.Range);
       return;
     }
-    case OpKind::AlterColumnType: {
-      // A narrower type can leave the checks no value.
+    case OpKind::AlterColumnType: // a narrower type can leave checks no value
+    case OpKind::SetNotNull: {     // a check may allow only NULL
       llvm::StringSet<> Col;
       Col.insert(O.ColumnName);
       if (const Table *T = S.findTable(O.TableName))
@@ -332,13 +332,6 @@ private:
       for (const Column &C : T->Columns)
         if (C.Default && Used.count(C.Name))
           checkDefault(*T, C, O.Range);
-      return;
-    }
-    case OpKind::SetNotNull: {
-      llvm::StringSet<> Col;
-      Col.insert(O.ColumnName);
-      if (const Table *T = S.findTable(O.TableName))
-        satisfiable(*T, O.Range, &Col);
       return;
     }
     case OpKind::SetDefault: {

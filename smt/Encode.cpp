@@ -77,7 +77,71 @@ bool isDateTime(Type T) {
 }
 
 
+/// SQL LIKE on ASCII text (PostgreSQL's backslash escape); nullopt when
+/// either side is not ASCII.
+std::optional<bool> likeMatches(llvm::StringRef Text, llvm::StringRef Pat) {
+  auto Ascii = [](llvm::StringRef S) {
+    return llvm::all_of(S, [](char C) { return static_cast<unsigned char>(C) < 0x80; });
+  };
+  if (!Ascii(Text) || !Ascii(Pat) || Text.size() > 4096 || Pat.size() > 4096)
+    return std::nullopt;
+  // Match[i][j]: Text[i..] matches Pat[j..].
+  std::vector<std::vector<char>> Memo(Text.size() + 1,
+                                      std::vector<char>(Pat.size() + 1, -1));
+  std::function<bool(size_t, size_t)> Go = [&](size_t I, size_t J) -> bool {
+    char &M = Memo[I][J];
+    if (M >= 0)
+      return M;
+    bool R;
+    if (J == Pat.size())
+      R = I == Text.size();
+    else if (Pat[J] == '%')
+      R = Go(I, J + 1) || (I < Text.size() && Go(I + 1, J));
+    else if (I == Text.size())
+      R = false;
+    else if (Pat[J] == '_')
+      R = Go(I + 1, J + 1);
+    else if (Pat[J] == '\\' && J + 1 < Pat.size())
+      R = Text[I] == Pat[J + 1] && Go(I + 1, J + 2);
+    else
+      R = Text[I] == Pat[J] && Go(I + 1, J + 1);
+    M = R;
+    return R;
+  };
+  if (Text.size() * Pat.size() > 1000000)
+    return std::nullopt;
+  return Go(0, 0);
+}
+
+/// The integer numerals of E (the identities of the literals it may be).
+std::vector<int64_t> literalsIn(const z3::expr &E) {
+  std::vector<int64_t> Out;
+  walkTerms({E}, [&](const z3::expr &X) {
+    int64_t N;
+    if (X.is_numeral() && X.is_int() && X.is_numeral_i64(N))
+      Out.push_back(N);
+    return Out.size() >= 64;
+  });
+  return Out;
+}
+
 } // namespace
+
+void walkTerms(const std::vector<z3::expr> &Roots,
+               llvm::function_ref<bool(const z3::expr &)> Visit) {
+  std::set<unsigned> Seen;
+  std::vector<z3::expr> Work(Roots.begin(), Roots.end());
+  while (!Work.empty()) {
+    z3::expr X = Work.back();
+    Work.pop_back();
+    if (!X.is_app() || !Seen.insert(Z3_get_ast_id(X.ctx(), X)).second)
+      continue;
+    if (Visit(X))
+      return;
+    for (unsigned I = 0; I < X.num_args(); ++I)
+      Work.push_back(X.arg(I));
+  }
+}
 
 Sort sortOf(Type T) {
   switch (T.Kind) {
@@ -570,10 +634,16 @@ Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
         R = {X.V == T.literal(Plain, Side), X.Null, Sort::Bool};
       } else {
         std::string Name = "like:" + P.Text;
-        z3::expr M = T.function(Name, 1, Sort::Bool)(X.V);
+        z3::func_decl Like = T.function(Name, 1, Sort::Bool);
+        z3::expr M = Like(X.V);
         z3::expr N = C.int_val(Fixed);
         Side.push_back(z3::implies(M, Percent ? T.len(X.V) >= N
                                               : T.len(X.V) == N));
+        // The literals the value can be (a backfill's, say) match or not.
+        for (int64_t Id : literalsIn(X.V))
+          if (std::optional<std::string> Text = T.literalText(Id))
+            if (std::optional<bool> Match = likeMatches(*Text, P.Text))
+              Side.push_back(Like(C.int_val(Id)) == C.bool_val(*Match));
         R = {M, X.Null, Sort::Bool};
       }
     }

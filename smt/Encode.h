@@ -58,6 +58,11 @@ inline z3::expr mkNot(const z3::expr &A) {
 }
 
 
+/// Visits every subterm of Roots once (terms are DAGs); Visit returns true
+/// to stop the walk.
+void walkTerms(const std::vector<z3::expr> &Roots,
+               llvm::function_ref<bool(const z3::expr &)> Visit);
+
 enum class Sort : uint8_t { Int, Real, Bool, Str, Opaque, Any };
 
 Sort sortOf(ir::Type T);

@@ -373,43 +373,32 @@ struct Prover::Impl {
   /// `lower`/`upper` applications of the query being described.
   Applications Applied;
   void collectApplications(const z3::expr_vector &Terms) {
-    std::set<unsigned> Seen;
-    std::vector<z3::expr> Work;
-    for (unsigned I = 0; I < Terms.size(); ++I)
-      Work.push_back(Terms[I]);
-    while (!Work.empty()) {
-      z3::expr X = Work.back();
-      Work.pop_back();
-      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
-        continue;
+    walkTerms(roots(Terms), [&](const z3::expr &X) {
       if (X.num_args() == 1 && X.decl().decl_kind() == Z3_OP_UNINTERPRETED) {
         std::string Name = X.decl().name().str();
         if (Name == "lower" || Name == "upper")
           Applied.insert({Name, Z3_get_ast_id(ctx(), X.arg(0))});
       }
-      for (unsigned I = 0; I < X.num_args(); ++I)
-        Work.push_back(X.arg(I));
-    }
+      return false;
+    });
+  }
+
+  static std::vector<z3::expr> roots(const z3::expr_vector &Terms) {
+    std::vector<z3::expr> Out;
+    for (unsigned I = 0; I < Terms.size(); ++I)
+      Out.push_back(Terms[I]);
+    return Out;
   }
 
   /// Whether some term is an `approx_` function (Encoder::MaxNonLinear).
   bool approximated(const z3::expr_vector &Terms) {
-    std::set<unsigned> Seen;
-    std::vector<z3::expr> Work;
-    for (unsigned I = 0; I < Terms.size(); ++I)
-      Work.push_back(Terms[I]);
-    while (!Work.empty()) {
-      z3::expr X = Work.back();
-      Work.pop_back();
-      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
-        continue;
-      if (X.decl().decl_kind() == Z3_OP_UNINTERPRETED &&
-          llvm::StringRef(X.decl().name().str()).startswith("approx_"))
-        return true;
-      for (unsigned I = 0; I < X.num_args(); ++I)
-        Work.push_back(X.arg(I));
-    }
-    return false;
+    bool Found = false;
+    walkTerms(roots(Terms), [&](const z3::expr &X) {
+      Found = X.decl().decl_kind() == Z3_OP_UNINTERPRETED &&
+              llvm::StringRef(X.decl().name().str()).startswith("approx_");
+      return Found;
+    });
+    return Found;
   }
 
   void dump(const z3::expr_vector &Lits) {
@@ -467,20 +456,11 @@ struct Prover::Impl {
 
   /// The uninterpreted constants E mentions.
   void constantsIn(const z3::expr &E, std::set<unsigned> &Out) {
-    std::set<unsigned> Seen;
-    std::vector<z3::expr> Work{E};
-    while (!Work.empty()) {
-      z3::expr X = Work.back();
-      Work.pop_back();
-      if (!X.is_app() || !Seen.insert(Z3_get_ast_id(ctx(), X)).second)
-        continue;
-      if (X.is_const()) {
+    walkTerms({E}, [&](const z3::expr &X) {
+      if (X.is_const())
         Out.insert(Z3_get_ast_id(ctx(), X));
-        continue;
-      }
-      for (unsigned I = 0; I < X.num_args(); ++I)
-        Work.push_back(X.arg(I));
-    }
+      return false;
+    });
   }
 
   std::string show(const Val &V, Type Ty, const z3::model &M,
