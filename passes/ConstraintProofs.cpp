@@ -63,8 +63,11 @@ public:
   Prover(smt::Prover &P, const Migration &M, DiagList &Out)
       : P(P), M(M), Out(Out) {}
 
-  void run(const Schema &Before) {
-    Schema S = Before;
+  void run(Schema S) {
+    // The schema before `up` is needed again only to follow update pairs.
+    std::optional<Schema> Before;
+    if (M.Down && !M.DownSynthesized)
+      Before = S;
     P.beginMigration();
     for (const Op &O : M.Up) {
       before(O, S);
@@ -81,8 +84,8 @@ public:
           O.Kind == OpKind::Insert)
         DataChanged.insert(O.TableName);
     }
-    if (M.Down && !M.DownSynthesized)
-      checkUpdatePairs(Before);
+    if (Before)
+      checkUpdatePairs(*Before);
   }
 
 private:
@@ -471,9 +474,9 @@ private:
 
 } // namespace
 
-void proveConstraints(smt::Prover &P, const Schema &Before, const Migration &M,
+void proveConstraints(smt::Prover &P, Schema Before, const Migration &M,
                       DiagList &Out) {
-  Prover(P, M, Out).run(Before);
+  Prover(P, M, Out).run(std::move(Before));
 }
 
 } // namespace migc::passes

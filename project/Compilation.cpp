@@ -139,8 +139,8 @@ void Compilation::startProofs() {
             break;
           Task = &Q.Tasks[K];
         }
-        passes::proveConstraints(P, Task->Before, Migrations[Task->Index],
-                                 Task->Found);
+        passes::proveConstraints(P, std::move(Task->Before),
+                                 Migrations[Task->Index], Task->Found);
         Task->Before = ir::Schema();
         std::lock_guard<std::mutex> Lock(Q.M);
         ++Q.Finished;
@@ -154,7 +154,7 @@ void Compilation::queueProof(unsigned I, ir::Schema Before) {
   ProofQueue &Q = *Proofs;
   std::unique_lock<std::mutex> Lock(Q.M);
   // A bounded backlog keeps the snapshots (and memory) few.
-  Q.Done.wait(Lock, [&] { return Q.Tasks.size() - Q.Finished < 256; });
+  Q.Done.wait(Lock, [&] { return Q.Tasks.size() - Q.Finished < 16; });
   Q.Tasks.push_back({I, std::move(Before), {}});
   Q.Added.notify_all();
 }
