@@ -371,7 +371,8 @@ private:
       return false;
     }
     for (const Column &C : T.Columns) {
-      if (!C.Nullable || (Only && !Only->count(C.Name)))
+      if (!C.Nullable || (Only && !Only->count(C.Name)) ||
+          llvm::is_contained(A.NonNull, C.Name))
         continue;
       Answer V = P.canHoldValue(T, C.Name);
       if (!decided(V, At, dotted(T.Name, C.Name) + " can hold a value") ||

@@ -286,7 +286,7 @@ struct Prover::Impl {
   Answer solve(const std::vector<z3::expr> &Facts,
                const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
                llvm::function_ref<void(const z3::model &, Answer &)> Describe,
-               bool SatIsBad = true) {
+               bool SatIsBad = true, bool WantModel = false) {
     z3::expr_vector Keep(ctx());
     std::vector<unsigned> Key;
     for (const z3::expr &F : Facts) {
@@ -320,7 +320,22 @@ struct Prover::Impl {
       dump(Lits);
     z3::check_result R = z3::unknown;
     try {
-      R = check(Lits);
+      if (Lits.empty()) {
+        R = check(Lits);
+      } else {
+        // Most such queries are satisfiable: asserting the assumptions is
+        // cheaper than checking under them, which only an unsat core needs.
+        for (unsigned I = 0; I < Lits.size(); ++I)
+          Solver.add(Lits[I]);
+        R = check(z3::expr_vector(ctx()));
+        if (R == z3::unsat) {
+          Solver.pop();
+          Solver.push();
+          for (size_t I = 0; I < NFacts; ++I)
+            Solver.add(Keep[int(I)]);
+          R = check(Lits);
+        }
+      }
     } catch (const z3::exception &E) {
       A.Reason = E.msg();
     }
@@ -335,10 +350,13 @@ struct Prover::Impl {
       A.Reason = "nonlinear arithmetic too large to decide";
     } else if (R == z3::sat) {
       A.V = Verdict::Fails;
-      z3::model M = Solver.get_model();
-      collectApplications(Keep);
-      Describe(M, A);
-      Applied.clear();
+      // A model costs as much as the check: only when it is shown.
+      if (SatIsBad || WantModel) {
+        z3::model M = Solver.get_model();
+        collectApplications(Keep);
+        Describe(M, A);
+        Applied.clear();
+      }
     } else if (R == z3::unsat) {
       A.V = Verdict::Holds;
       if (!Lits.empty()) {
@@ -612,14 +630,36 @@ Answer Prover::satisfiable(const Table &Whole,
   Source S = P->anyRow(T, /*NullVars=*/true);
   std::vector<std::pair<z3::expr, std::string>> Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
-  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
-                      /*SatIsBad=*/false);
+  // Usually one row has a value in every column: then the table is
+  // satisfiable and every column can hold a value, in one query.
+  {
+    std::vector<z3::expr> All = Facts;
+    for (auto &[Name, V] : S.Cols)
+      All.push_back(!V.Null);
+    for (auto &[L, Name] : Named)
+      All.push_back(L);
+    Answer Full = P->solve(All, {}, [](const z3::model &, Answer &) {},
+                           /*SatIsBad=*/false);
+    if (Full.fails()) {
+      Answer Out;
+      for (auto &[Name, V] : S.Cols)
+        Out.NonNull.push_back(Name);
+      return Out;
+    }
+  }
+  Answer A = P->solve(Facts, Named, [&](const z3::model &M, Answer &A) {
+    // The witness row answers canHoldValue for its non-NULL columns.
+    for (auto &[Name, V] : S.Cols)
+      if (M.eval(V.Null, true).is_false())
+        A.NonNull.push_back(Name);
+  }, /*SatIsBad=*/false, /*WantModel=*/true);
   // Satisfiable is what holds here; the solver's answer is the opposite.
   if (A.unknown())
     return A;
   Answer Out;
   Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
   Out.Core = A.Core;
+  Out.NonNull = A.NonNull;
   return Out;
 }
 

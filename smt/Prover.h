@@ -71,6 +71,9 @@ struct Answer {
   std::vector<std::string> Core;
   /// Unknown: Z3's reason (`timeout`, `incomplete`).
   std::string Reason;
+  /// satisfiable: the columns the witness row has a value in (so they can
+  /// hold one).
+  std::vector<std::string> NonNull;
 
   bool holds() const { return V == Verdict::Holds; }
   bool fails() const { return V == Verdict::Fails; }
