@@ -11,18 +11,55 @@ namespace migc::passes {
 using namespace ir;
 using smt::Answer;
 
+namespace {
+bool isLiteral(const ast::Expr *E) {
+  using K = ast::ExprKind;
+  return E && (E->Kind == K::IntLit || E->Kind == K::DecimalLit ||
+               E->Kind == K::StringLit || E->Kind == K::BoolLit);
+}
+
+/// A column whose definition raises a question: a check, or a default
+/// that is computed. (A literal default was checked by the type checker,
+/// and `not null` alone is answered without a solver.)
+bool columnAsks(const ast::ColumnDef &C) {
+  return (C.Default && !isLiteral(C.Default.get())) ||
+         llvm::any_of(C.Constraints, [](const ast::TableConstraint &K) {
+           return K.Kind == ConstraintKind::Check;
+         });
+}
+} // namespace
+
 bool hasObligations(const std::vector<ast::Op> &Up) {
-  return llvm::any_of(Up, [](const ast::Op &O) {
+  for (const ast::Op &O : Up) {
     switch (O.Kind) {
-    case OpKind::CreateTable: case OpKind::AddColumn:
+    case OpKind::CreateTable:
+      if (llvm::any_of(O.Columns, columnAsks) ||
+          llvm::any_of(O.Constraints, [](const ast::TableConstraint &K) {
+            return K.Kind == ConstraintKind::Check;
+          }))
+        return true;
+      break;
+    case OpKind::AddColumn:
+      // A not-null column on a table with rows is a question too.
+      if (llvm::any_of(O.Columns, [](const ast::ColumnDef &C) {
+            return columnAsks(C) || (C.NotNull && !C.Default && !C.Identity);
+          }))
+        return true;
+      break;
+    case OpKind::AddConstraint:
+      if (llvm::any_of(O.Constraints, [](const ast::TableConstraint &K) {
+            return K.Kind == ConstraintKind::Check;
+          }))
+        return true;
+      break;
     case OpKind::AlterColumnType: case OpKind::SetNotNull:
-    case OpKind::SetDefault: case OpKind::AddConstraint: case OpKind::Update:
-    case OpKind::Insert:
+    case OpKind::SetDefault: case OpKind::Update: case OpKind::Insert:
       return true;
     default:
-      return false;
+      break;
     }
-  });
+  }
+  return false;
 }
 
 namespace {

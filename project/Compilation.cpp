@@ -127,9 +127,10 @@ void Compilation::startProofs() {
   for (unsigned T = 0; T < ProofThreads; ++T)
     Proofs->Threads.emplace_back([this, T] {
       ProofQueue &Q = *Proofs;
-      // Never destroyed: tearing down a Z3 context with large terms takes
+      // Made at the first task (a Z3 context costs memory), and never
+      // destroyed: tearing down a Z3 context with large terms takes
       // seconds, and the process ends without freeing (see main.cpp).
-      smt::Prover &P = *new smt::Prover(Opts.Smt);
+      smt::Prover *P = nullptr;
       for (size_t K = T;; K += ProofThreads) {
         ProofTask *Task;
         {
@@ -139,14 +140,17 @@ void Compilation::startProofs() {
             break;
           Task = &Q.Tasks[K];
         }
-        passes::proveConstraints(P, std::move(Task->Before),
+        if (!P)
+          P = new smt::Prover(Opts.Smt);
+        passes::proveConstraints(*P, std::move(Task->Before),
                                  Migrations[Task->Index], Task->Found);
         Task->Before = ir::Schema();
         std::lock_guard<std::mutex> Lock(Q.M);
         ++Q.Finished;
         Q.Done.notify_all();
       }
-      Q.Stats[T] = P.stats();
+      if (P)
+        Q.Stats[T] = P->stats();
     });
 }
 
@@ -160,6 +164,8 @@ void Compilation::queueProof(unsigned I, ir::Schema Before) {
 }
 
 void Compilation::finishProofs(DiagnosticEngine &Diags) {
+  if (!Proofs)
+    return;
   ProofQueue &Q = *Proofs;
   {
     std::lock_guard<std::mutex> Lock(Q.M);
@@ -254,7 +260,8 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &O) {
   }
 
   Touches.resize(Migrations.size());
-  startProofs();
+  if (Opts.Prove)
+    startProofs();
   for (unsigned I : Order.Order) {
     if (!Selected[I])
       continue;

@@ -56,6 +56,10 @@ static cl::opt<unsigned> SmtTimeout(
     cl::init(2000), cl::value_desc("ms"),
     cl::desc("Milliseconds per solver query before it counts as unproven "
              "(default 2000)"));
+static cl::opt<bool> NoProofs(
+    "no-proofs", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+    cl::desc("Skip the Z3 proofs of constraint preservation (docs/smt.md)"));
 static cl::opt<std::string> DumpSmt(
     "dump-smt", cl::sub(CheckCommand), cl::sub(SchemaCommand),
     cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
@@ -130,6 +134,8 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
     return BadUsage;
   }
   O.Smt.DumpDir = DumpSmt;
+  if (NoProofs)
+    O.Prove = false;
   if (!S.C.run(*S.Engine, O)) {
     llvm::errs() << "migc: error: no migration is named '" << *Opts.At
                  << "'\n";
