@@ -158,7 +158,7 @@ void Compilation::queueProof(unsigned I, ir::Schema Before) {
   ProofQueue &Q = *Proofs;
   std::unique_lock<std::mutex> Lock(Q.M);
   // A bounded backlog keeps the snapshots (and memory) few.
-  Q.Done.wait(Lock, [&] { return Q.Tasks.size() - Q.Finished < 16; });
+  Q.Done.wait(Lock, [&] { return Q.Tasks.size() - Q.Finished < 64; });
   Q.Tasks.push_back({I, std::move(Before), {}});
   Q.Added.notify_all();
 }
