@@ -52,6 +52,7 @@ sys.path.insert(0, HERE)
 
 import postgres  # noqa: E402  (test/integration/postgres.py)
 from postgres import Checks, check_compare, public_objects, run  # noqa: E402
+from common import finish, run_parts  # noqa: E402
 
 # A JVM that starts fast: these runs are short.
 JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
@@ -438,25 +439,10 @@ def main():
                                                  tmp)),
             ("refused", lambda: test_refused(checks, lb, server, migc, tmp)),
         )
-        for label, fn in parts if started else ():
-            if args.only and label not in args.only:
-                continue
-            try:
-                fn()
-            except Exception as e:  # noqa: BLE001
-                checks.record("%s: unexpected error" % label, False,
-                              "%s: %s" % (type(e).__name__, e))
+        run_parts(checks, parts if started else (), args.only)
     finally:
-        server.stop()
-        if args.keep:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("time: %.1fs" % (time.time() - t0))
-    if checks.failures:
-        print("failed: " + "; ".join(checks.failures))
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 else 1
+        status = finish(checks, server, tmp, args.keep, t0)
+    return status
 
 
 if __name__ == "__main__":

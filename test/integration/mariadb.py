@@ -42,6 +42,14 @@ from decimal import Decimal, InvalidOperation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from common import (Checks, concat, finish, migc_schema,  # noqa: E402,F401
+                    run, run_parts)
+from common import migc_emit_dir as _emit_dir  # noqa: E402
+
+
+def migc_emit_dir(migc, path, out):
+    return _emit_dir(migc, path, out, "mysql")
 
 # .mig type spelling -> MariaDB's information_schema.COLUMNS.COLUMN_TYPE
 # (integer display widths are stripped before comparing).
@@ -496,71 +504,12 @@ def compare_schema(mig, cat):
 
 # ------------------------------------------------------------- harness -----
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.failures = []
-
-    def record(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print("PASS %s" % name, flush=True)
-        else:
-            self.failed += 1
-            self.failures.append(name)
-            print("FAIL %s" % name, flush=True)
-            lines = (detail or "").rstrip().splitlines()
-            for line in lines[:40]:
-                print("    " + line)
-            if len(lines) > 40:
-                print("    ... (%d more lines)" % (len(lines) - 40))
-            sys.stdout.flush()
-
-
-def run(argv, **kw):
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, **kw)
-
-
-def migc_schema(migc, path, at=None):
-    argv = [migc, "schema", "--format=json"]
-    if at:
-        argv.append("--at=" + at)
-    r = run(argv + [path])
-    if r.returncode != 0:
-        raise RuntimeError("migc schema failed (%d): %s" % (r.returncode, r.stderr))
-    return json.loads(r.stdout)
-
-
 def migc_emit(migc, path, dest, down=False):
     r = run([migc, "emit", "--target=mysql"] + (["--down"] if down else [])
             + [path])
     with open(dest, "w") as f:
         f.write(r.stdout)
     return r.returncode == 0, r.stderr
-
-
-def migc_emit_dir(migc, path, out):
-    r = run([migc, "emit", "--target=mysql", "-o", out, path])
-    if r.returncode != 0:
-        raise RuntimeError("migc emit -o failed (%d): %s" % (r.returncode, r.stderr))
-    ups, downs = {}, {}
-    for f in os.listdir(out):
-        m = re.fullmatch(r"(\d+)_(.+)\.(up|down)\.sql", f)
-        if m:
-            key = (int(m.group(1)), m.group(2))
-            (ups if m.group(3) == "up" else downs)[key] = os.path.join(out, f)
-    return [(k, ups[k], downs.get(k)) for k in sorted(ups)]
-
-
-def concat(paths, dest):
-    with open(dest, "w") as out:
-        for p in paths:
-            with open(p) as f:
-                out.write(f.read())
-            out.write("\n")
-    return dest
 
 
 def check_compare(checks, name, server, db, expected):
@@ -992,7 +941,7 @@ def main():
         if started:
             ok, out, _ = server.sql(None, "SELECT VERSION();")
             checks.record("mariadb: server starts (%s)" % out.strip(), ok)
-        for label, fn in () if not started else (
+        run_parts(checks, () if not started else (
             ("selfcheck", lambda: test_selfcheck(checks, server, migc, tmp)),
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
@@ -1000,23 +949,10 @@ def main():
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),
-        ):
-            try:
-                fn()
-            except Exception as e:  # noqa: BLE001
-                checks.record("%s: unexpected error" % label, False,
-                              "%s: %s" % (type(e).__name__, e))
+        ))
     finally:
-        server.stop()
-        if args.keep:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("time: %.1fs" % (time.time() - t0))
-    if checks.failures:
-        print("failed: " + "; ".join(checks.failures))
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 else 1
+        status = finish(checks, server, tmp, args.keep, t0)
+    return status
 
 
 if __name__ == "__main__":

@@ -34,6 +34,14 @@ from decimal import Decimal, InvalidOperation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from common import (Checks, concat, finish, migc_schema,  # noqa: E402,F401
+                    run, run_parts)
+from common import migc_emit_dir as _emit_dir  # noqa: E402
+
+
+def migc_emit_dir(migc, path, out):
+    return _emit_dir(migc, path, out, "postgres")
 
 # .mig type spelling -> PostgreSQL's format_type() spelling
 TYPE_MAP = {
@@ -422,80 +430,6 @@ def compare_schema(mig, pg):
 
 # ------------------------------------------------------------- harness -----
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.failures = []
-
-    def record(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print("PASS %s" % name, flush=True)
-        else:
-            self.failed += 1
-            self.failures.append(name)
-            print("FAIL %s" % name, flush=True)
-            if detail:
-                for line in detail.rstrip().splitlines()[:40]:
-                    print("    " + line)
-                if len(detail.rstrip().splitlines()) > 40:
-                    print("    ... (%d more lines)"
-                          % (len(detail.rstrip().splitlines()) - 40))
-            sys.stdout.flush()
-
-
-def run(argv, **kw):
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, **kw)
-
-
-def migc_schema(migc, path, at=None):
-    argv = [migc, "schema", "--format=json"]
-    if at:
-        argv.append("--at=" + at)
-    r = run(argv + [path])
-    if r.returncode != 0:
-        raise RuntimeError("migc schema failed (%d): %s" % (r.returncode, r.stderr))
-    return json.loads(r.stdout)
-
-
-def migc_emit_dir(migc, path, out):
-    r = run([migc, "emit", "--target=postgres", "-o", out, path])
-    if r.returncode != 0:
-        raise RuntimeError("migc emit -o failed (%d): %s" % (r.returncode, r.stderr))
-    ups, downs = [], {}
-    for f in sorted(os.listdir(out)):
-        m = re.fullmatch(r"(\d+)_(.+)\.(up|down)\.sql", f)
-        if not m:
-            continue
-        key = (int(m.group(1)), m.group(2))
-        if m.group(3) == "up":
-            ups.append(key)
-        else:
-            downs[key] = os.path.join(out, f)
-    ups.sort()
-    files = [(k, os.path.join(out, "%04d_%s.up.sql" % k), downs.get(k))
-             for k in ups]
-    # tolerate wider numbering than %04d
-    fixed = []
-    for k, up, down in files:
-        if not os.path.exists(up):
-            up = next(os.path.join(out, f) for f in os.listdir(out)
-                      if re.fullmatch(r"0*%d_%s\.up\.sql" % (k[0], re.escape(k[1])), f))
-        fixed.append((k, up, down))
-    return fixed
-
-
-def concat(paths, dest):
-    with open(dest, "w") as out:
-        for p in paths:
-            with open(p) as f:
-                out.write(f.read())
-            out.write("\n")
-    return dest
-
-
 def psql_error(r):
     return (r.stderr or r.stdout or "").strip()
 
@@ -708,29 +642,16 @@ def main():
             started = False
         if started:
             checks.record("postgres: server starts", True)
-        for label, fn in () if not started else (
+        run_parts(checks, () if not started else (
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),
-        ):
-            try:
-                fn()
-            except Exception as e:  # noqa: BLE001
-                checks.record("%s: unexpected error" % label, False,
-                              "%s: %s" % (type(e).__name__, e))
+        ))
     finally:
-        server.stop()
-        if args.keep:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("time: %.1fs" % (time.time() - t0))
-    if checks.failures:
-        print("failed: " + "; ".join(checks.failures))
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 else 1
+        status = finish(checks, server, tmp, args.keep, t0)
+    return status
 
 
 if __name__ == "__main__":
