@@ -39,7 +39,11 @@ def run(argv, **kw):
 
 
 def migc_schema(migc, path, at=None):
+    """`migc schema --format=json`; a single file is taken alone
+    (--isolated), as an emit of it is."""
     argv = [migc, "schema", "--format=json"]
+    if os.path.isfile(path):
+        argv.append("--isolated")
     if at:
         argv.append("--at=" + at)
     r = run(argv + [path])

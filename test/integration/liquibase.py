@@ -52,26 +52,12 @@ sys.path.insert(0, HERE)
 
 import postgres  # noqa: E402  (test/integration/postgres.py)
 from postgres import Checks, check_compare, public_objects, run  # noqa: E402
-from common import finish, run_parts  # noqa: E402
+from common import finish, migc_schema, run_parts  # noqa: E402
 
 # A JVM that starts fast: these runs are short.
 JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 NS = "{http://www.liquibase.org/xml/ns/dbchangelog}"
-
-
-def migc_schema(migc, path, at=None):
-    """`migc schema --format=json`; a single file is taken alone (--isolated),
-    as the emit of it is."""
-    argv = [migc, "schema", "--format=json"]
-    if os.path.isfile(path):
-        argv.append("--isolated")
-    if at:
-        argv.append("--at=" + at)
-    r = run(argv + [path])
-    if r.returncode != 0:
-        raise RuntimeError("migc schema failed (%d): %s" % (r.returncode, r.stderr))
-    return json.loads(r.stdout)
 
 
 def fetch_liquibase():
