@@ -23,6 +23,9 @@
 
 #include "backends/MySQL.h"
 
+#include "backends/SqlText.h"
+#include "ir/SchemaPrinter.h"
+
 #include "ir/Replay.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -42,15 +45,7 @@ constexpr unsigned MaxKeyBytes = 3072;
 constexpr const char *TableOptions =
     " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
-std::string q(llvm::StringRef Name) {
-  std::string Out = "`";
-  for (char C : Name) {
-    Out.push_back(C);
-    if (C == '`')
-      Out.push_back('`');
-  }
-  return Out + "`";
-}
+std::string q(llvm::StringRef Name) { return quoteDoubling(Name, '`'); }
 
 /// A string literal that means the same under every sql_mode and client
 /// character set: plain when it is printable ASCII without a backslash,
@@ -60,33 +55,15 @@ std::string lit(llvm::StringRef Text) {
     auto U = static_cast<unsigned char>(C);
     return U >= 0x20 && U < 0x7f && C != '\\';
   });
-  if (Plain) {
-    std::string Out = "'";
-    for (char C : Text) {
-      Out.push_back(C);
-      if (C == '\'')
-        Out.push_back('\'');
-    }
-    return Out + "'";
-  }
+  if (Plain)
+    return quoteLiteral(Text);
   if (Text.empty())
     return "''";
   return "_utf8mb4 X'" + llvm::toHex(Text) + "'";
 }
 
-/// A comment line: no newline or control character may end it early.
-std::string comment(llvm::StringRef Text) {
-  std::string Out = "-- ";
-  for (char C : Text)
-    Out += static_cast<unsigned char>(C) < 0x20 ? ' ' : C;
-  return Out;
-}
-
 std::string names(const std::vector<std::string> &Ns) {
-  std::string Out;
-  for (const std::string &N : Ns)
-    Out += (Out.empty() ? "" : ", ") + q(N);
-  return Out;
+  return joinQuoted(Ns, q);
 }
 
 std::string num(unsigned N) { return std::to_string(N); }
@@ -917,22 +894,16 @@ void ScriptBuilder::op(const Op &O) {
                         (O.Value ? " WHERE " + expr(O.Value) : "") + ";");
     break;
   case OpKind::Insert: {
-    std::string Out = "INSERT INTO " + q(TN);
-    if (!O.InsertColumns.empty())
-      Out += " (" + names(O.InsertColumns) + ")";
-    Out += " VALUES ";
-    for (size_t R = 0; R < O.Rows.size(); ++R) {
-      Out += R ? ", (" : "(";
-      for (size_t I = 0; I < O.Rows[R].size(); ++I)
-        Out += (I ? ", " : "") + expr(O.Rows[R][I]);
-      Out += ")";
-    }
-    stmt(Unit::Dml, Out + ";");
+    stmt(Unit::Dml, "INSERT INTO " + q(TN) +
+                        insertValues(O, q, [&](const ExprPtr &E) {
+                          return expr(E);
+                        }) +
+                        ";");
     break;
   }
   case OpKind::Sql:
     if (!O.Dialect.empty() && O.Dialect != "mysql" && O.Dialect != "mariadb") {
-      stmt(Unit::Note, comment("(sql for " + O.Dialect +
+      stmt(Unit::Note, sqlComment("(sql for " + O.Dialect +
                                " only, not emitted here)"));
     } else {
       warn("note: opaque sql, emitted verbatim");
@@ -947,7 +918,7 @@ void ScriptBuilder::op(const Op &O) {
                                  Pending.begin(), Pending.end());
   else
     for (std::string &W : Pending)
-      Units.push_back(Unit{Unit::Note, "", {}, comment(W), {}, {}, {}});
+      Units.push_back(Unit{Unit::Note, "", {}, sqlComment(W), {}, {}, {}});
   Pending.clear();
   S = std::move(After);
 }
@@ -989,7 +960,7 @@ void ScriptBuilder::write(llvm::raw_ostream &OS) {
       InTransaction = false;
     }
     for (const std::string &W : U.Warnings)
-      OS << comment(W) << "\n";
+      OS << sqlComment(W) << "\n";
     if (U.Kind == Unit::Alter) {
       if (U.Clauses.empty())
         continue;
@@ -1014,9 +985,9 @@ void ScriptBuilder::write(llvm::raw_ostream &OS) {
 void emitMySQLScript(const Schema &Before, const Migration &M,
                      const std::vector<Op> &Ops, llvm::StringRef Direction,
                      llvm::raw_ostream &OS) {
-  OS << comment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
+  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
   if (M.Description)
-    OS << comment(*M.Description) << "\n";
+    OS << sqlComment(*M.Description) << "\n";
   OS << "-- MySQL/MariaDB: DDL is not transactional, each statement commits "
         "on its own;\n"
         "-- clauses on one table are merged into one atomic ALTER TABLE and "

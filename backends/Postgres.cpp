@@ -2,6 +2,8 @@
 
 #include "backends/Postgres.h"
 
+#include "backends/SqlText.h"
+
 #include "ir/SchemaPrinter.h"
 
 namespace migc::backends {
@@ -20,10 +22,7 @@ std::string expr(const ExprPtr &E) {
 }
 
 std::string names(const std::vector<std::string> &Ns) {
-  std::string Out;
-  for (const std::string &N : Ns)
-    Out += (Out.empty() ? "" : ", ") + q(N);
-  return Out;
+  return joinQuoted(Ns, q);
 }
 
 std::string action(const char *Event, RefAction A) {
@@ -178,17 +177,7 @@ std::string postgresStatement(const Op &O) {
     return "DELETE FROM " + T + (O.Value ? " WHERE " + expr(O.Value) : "") +
            ";";
   case OpKind::Insert: {
-    std::string S = "INSERT INTO " + T;
-    if (!O.InsertColumns.empty())
-      S += " (" + names(O.InsertColumns) + ")";
-    S += " VALUES ";
-    for (size_t R = 0; R < O.Rows.size(); ++R) {
-      S += R ? ", (" : "(";
-      for (size_t I = 0; I < O.Rows[R].size(); ++I)
-        S += (I ? ", " : "") + expr(O.Rows[R][I]);
-      S += ")";
-    }
-    return S + ";";
+    return "INSERT INTO " + T + insertValues(O, q, expr) + ";";
   }
   case OpKind::Sql:
     if (!O.Dialect.empty() && O.Dialect != "postgres")
@@ -199,19 +188,11 @@ std::string postgresStatement(const Op &O) {
   return "";
 }
 
-/// A comment line: no newline or control character may escape it.
-static std::string comment(llvm::StringRef Text) {
-  std::string Out = "-- ";
-  for (char C : Text)
-    Out += static_cast<unsigned char>(C) < 0x20 ? ' ' : C;
-  return Out;
-}
-
 void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
                         llvm::StringRef Direction, llvm::raw_ostream &OS) {
-  OS << comment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
+  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
   if (M.Description)
-    OS << comment(*M.Description) << "\n";
+    OS << sqlComment(*M.Description) << "\n";
   // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
   bool Transaction = llvm::none_of(Ops, [](const Op &O) {
     return O.Concurrently &&

@@ -11,15 +11,7 @@
 namespace migc::ir {
 
 std::string printName(llvm::StringRef N) {
-  if (isPlainName(N))
-    return N.str();
-  std::string Out = "\"";
-  for (char C : N) {
-    Out += C;
-    if (C == '"')
-      Out += '"';
-  }
-  return Out + "\"";
+  return isPlainName(N) ? N.str() : quoteIdent(N);
 }
 
 namespace {

@@ -6,24 +6,20 @@
 
 namespace migc::ir {
 
-std::string quoteIdent(llvm::StringRef Name) {
-  std::string Out = "\"";
-  for (char C : Name) {
-    Out.push_back(C);
-    if (C == '"')
-      Out.push_back('"');
-  }
-  return Out + "\"";
-}
-
-std::string quoteLiteral(llvm::StringRef Text) {
-  std::string Out = "'";
+std::string quoteDoubling(llvm::StringRef Text, char Quote) {
+  std::string Out(1, Quote);
   for (char C : Text) {
     Out.push_back(C);
-    if (C == '\'')
-      Out.push_back('\'');
+    if (C == Quote)
+      Out.push_back(Quote);
   }
-  return Out + "'";
+  return Out + Quote;
+}
+
+std::string quoteIdent(llvm::StringRef Name) { return quoteDoubling(Name, '"'); }
+
+std::string quoteLiteral(llvm::StringRef Text) {
+  return quoteDoubling(Text, '\'');
 }
 
 std::string postgresType(Type T) {

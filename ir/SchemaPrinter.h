@@ -18,6 +18,9 @@ llvm::json::Value schemaToJson(const Schema &S);
 
 /// PostgreSQL's spelling of a type, and a quoted identifier.
 std::string postgresType(Type T);
+/// Text between two Quote characters, each Quote inside doubled (SQL's
+/// rule for identifiers, literals and MySQL's backticks).
+std::string quoteDoubling(llvm::StringRef Text, char Quote);
 std::string quoteIdent(llvm::StringRef Name);
 std::string quoteLiteral(llvm::StringRef Text);
 

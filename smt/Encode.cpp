@@ -2,6 +2,8 @@
 
 #include "smt/Encode.h"
 
+#include "ir/SchemaPrinter.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 #include <cstdio>
@@ -929,15 +931,7 @@ std::string showValue(Terms &T, const z3::expr &V, Type Ty,
     }
     return Buf;
   }
-  auto Quote = [](llvm::StringRef Text) {
-    std::string Out = "'";
-    for (char Ch : Text) {
-      Out += Ch;
-      if (Ch == '\'')
-        Out += '\'';
-    }
-    return Out + "'";
-  };
+  auto Quote = [](llvm::StringRef Text) { return quoteLiteral(Text); };
   if (Small)
     if (std::optional<std::string> Lit = T.literalText(N)) {
       llvm::StringRef L(*Lit);
