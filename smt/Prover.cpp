@@ -388,6 +388,21 @@ struct Prover::Impl {
     return A;
   }
 
+  /// Whether some row satisfies Facts: Holds if one does, Fails with the
+  /// core of Named if none can. Witness, when given, reads the row found.
+  Answer possible(const std::vector<z3::expr> &Facts,
+                  const std::vector<std::pair<z3::expr, std::string>> &Named,
+                  llvm::function_ref<void(const z3::model &, Answer &)> Witness =
+                      nullptr) {
+    Answer A = solve(
+        Facts, Named,
+        Witness ? Witness : [](const z3::model &, Answer &) {},
+        /*SatIsBad=*/false, /*WantModel=*/bool(Witness));
+    if (!A.unknown())
+      A.V = A.fails() ? Verdict::Holds : Verdict::Fails;
+    return A;
+  }
+
   /// `lower`/`upper` applications of the query being described.
   Applications Applied;
   void collectApplications(const z3::expr_vector &Terms) {
@@ -638,29 +653,19 @@ Answer Prover::satisfiable(const Table &Whole,
       All.push_back(!V.Null);
     for (auto &[L, Name] : Named)
       All.push_back(L);
-    Answer Full = P->solve(All, {}, [](const z3::model &, Answer &) {},
-                           /*SatIsBad=*/false);
-    if (Full.fails()) {
+    if (P->possible(All, {}).holds()) {
       Answer Out;
       for (auto &[Name, V] : S.Cols)
         Out.NonNull.push_back(Name);
       return Out;
     }
   }
-  Answer A = P->solve(Facts, Named, [&](const z3::model &M, Answer &A) {
+  return P->possible(Facts, Named, [&](const z3::model &M, Answer &A) {
     // The witness row answers canHoldValue for its non-NULL columns.
     for (auto &[Name, V] : S.Cols)
       if (M.eval(V.Null, true).is_false())
         A.NonNull.push_back(Name);
-  }, /*SatIsBad=*/false, /*WantModel=*/true);
-  // Satisfiable is what holds here; the solver's answer is the opposite.
-  if (A.unknown())
-    return A;
-  Answer Out;
-  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
-  Out.Core = A.Core;
-  Out.NonNull = A.NonNull;
-  return Out;
+  });
 }
 
 Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
@@ -674,14 +679,7 @@ Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   if (const Val *V = S.find(C))
     Facts.push_back(!V->Null);
-  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
-                      /*SatIsBad=*/false);
-  if (A.unknown())
-    return A;
-  Answer Out;
-  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
-  Out.Core = A.Core;
-  return Out;
+  return P->possible(Facts, Named);
 }
 
 Answer Prover::implied(const Table &Whole, const Expr &Check) {
@@ -719,13 +717,7 @@ Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
   for (z3::expr &F : E.Side)
     Facts.push_back(F);
   Facts.push_back(!E.error());
-  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
-                      /*SatIsBad=*/false);
-  if (A.unknown())
-    return A;
-  Answer Out;
-  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
-  Out.Core = A.Core;
+  Answer Out = P->possible(Facts, Named);
   if (Out.fails() && Out.Core.empty())
     Out.Violated = "the type of " + C.Name;
   return Out;
@@ -773,14 +765,9 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
   for (z3::expr &E : Errors)
     Err.push_back(E);
   Facts.push_back(!z3::mk_or(Err));
-  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
-                      /*SatIsBad=*/false);
-  if (A.unknown())
-    return A;
-  Answer Out;
-  Out.V = A.fails() ? Verdict::Holds : Verdict::Fails;
-  Out.Core = A.Core;
-  Out.Origin = Insert.Range;
+  Answer Out = P->possible(Facts, Named);
+  if (!Out.unknown())
+    Out.Origin = Insert.Range;
   return Out;
 }
 
