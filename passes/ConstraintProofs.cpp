@@ -64,6 +64,12 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
 
 namespace {
 
+llvm::StringSet<> columnsOf(const Expr &E) {
+  llvm::StringSet<> Out;
+  forEachColumn(E, [&](const Expr &C) { Out.insert(C.Column); });
+  return Out;
+}
+
 std::string dotted(llvm::StringRef Table, llvm::StringRef Column) {
   return quote((Table + "." + Column).str());
 }
@@ -206,22 +212,11 @@ private:
         return;
       Table With = *T;
       With.Constraints.push_back(K);
-      llvm::StringSet<> Used;
-      forEachColumn(*K.Check, [&](const Expr &E) { Used.insert(E.Column); });
+      llvm::StringSet<> Used = columnsOf(*K.Check);
       if (!satisfiable(With, O.Range, &Used))
         return;
-      Answer Implied = P.implied(*T, *K.Check);
-      if (Implied.holds()) {
-        std::string By = Implied.Core.empty()
-                             ? "it can never be false"
-                             : listCore(Implied.Core) + " already " +
-                                   (Implied.Core.size() == 1 ? "implies" : "imply") +
-                                   " it";
-        Out.emplace_back(Rule::RedundantCheck, O.Range,
-                         "check " + quote(K.Name) + " on " + quote(O.TableName) +
-                             " is redundant: " + By);
+      if (redundant(*T, K, O.Range))
         return;
-      }
       if (K.NotValid || !P.mayHaveRows(O.TableName))
         return;
       Answer A = P.rowsPass(S, O.TableName, K);
@@ -298,18 +293,7 @@ private:
         Table Others = *T;
         Others.Constraints.erase(Others.Constraints.begin() + long(I),
                                  Others.Constraints.end());
-        Answer A = P.implied(Others, *K.Check);
-        if (!A.holds())
-          continue;
-        std::string By = A.Core.empty()
-                             ? "it can never be false"
-                             : listCore(A.Core) + " already " +
-                                   (A.Core.size() == 1 ? "implies" : "imply") +
-                                   " it";
-        Out.emplace_back(Rule::RedundantCheck,
-                         K.Range.isValid() ? K.Range : O.Range,
-                         "check " + quote(K.Name) + " on " + quote(T->Name) +
-                             " is redundant: " + By);
+        redundant(Others, K, K.Range.isValid() ? K.Range : O.Range);
       }
       return;
     }
@@ -367,8 +351,7 @@ private:
       const Table *T = S.findTable(O.TableName);
       if (K.Kind != ConstraintKind::Check || !T)
         return;
-      llvm::StringSet<> Used;
-      forEachColumn(*K.Check, [&](const Expr &E) { Used.insert(E.Column); });
+      llvm::StringSet<> Used = columnsOf(*K.Check);
       for (const Column &C : T->Columns)
         if (C.Default && Used.count(C.Name))
           checkDefault(*T, C, O.Range);
@@ -420,6 +403,21 @@ private:
                            " can only ever be NULL: every other value violates " +
                            listCore(V.Core));
     }
+    return true;
+  }
+
+  /// (f) Reports check K if the constraints of Others imply it.
+  bool redundant(const Table &Others, const Constraint &K, llvm::SMRange At) {
+    Answer A = P.implied(Others, *K.Check);
+    if (!A.holds())
+      return false;
+    std::string By = A.Core.empty()
+                         ? "it can never be false"
+                         : listCore(A.Core) + " already " +
+                               (A.Core.size() == 1 ? "implies" : "imply") + " it";
+    Out.emplace_back(Rule::RedundantCheck, At,
+                     "check " + quote(K.Name) + " on " + quote(Others.Name) +
+                         " is redundant: " + By);
     return true;
   }
 
