@@ -447,6 +447,19 @@ std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
   return Out;
 }
 
+std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
+                                        llvm::ArrayRef<unsigned> Order) {
+  std::vector<SchemaAround> Out(Ms.size());
+  Schema S;
+  DiagList Ignored; // the replay that checked them reported everything
+  for (unsigned I : Order) {
+    Out[I].Before = S;
+    applyBlock(Ms[I].Up, S, Ignored);
+    Out[I].After = S;
+  }
+  return Out;
+}
+
 void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags) {
   for (const Op &O : Ops)
     applyOp(O, S, Diags);

@@ -43,6 +43,17 @@ std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
 /// Applies IR operations (a synthesized down) in turn.
 void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags);
 
+/// The schema a migration's `up` starts from and the one it ends with
+/// (where its `down` starts).
+struct SchemaAround {
+  Schema Before, After;
+};
+/// SchemaAround of every migration (by index), replaying the `up` of
+/// Ms[I] for each I of Order. Snapshots share their tables: this costs
+/// little more than the replay.
+std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
+                                        llvm::ArrayRef<unsigned> Order);
+
 } // namespace migc::ir
 
 #endif

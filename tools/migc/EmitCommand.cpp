@@ -46,34 +46,31 @@ cl::opt<std::string> DepFile("depfile", cl::sub(EmitCommand),
                              cl::value_desc("FILE"),
                              cl::desc("With -o, write a Make/Ninja depfile"));
 
-/// Per migration: the schema its up script runs on (the one its down
-/// ends with) and the one after it, replaying in order. Snapshots share
-/// their tables, so this costs little.
-std::vector<std::pair<ir::Schema, ir::Schema>>
-schemasAround(const Compilation &C) {
-  std::vector<std::pair<ir::Schema, ir::Schema>> Out(C.Migrations.size());
-  ir::Schema S;
-  DiagList Ignored; // check has already reported everything
-  for (unsigned I : C.Order.Order) {
-    Out[I].first = S;
-    ir::applyBlock(C.Migrations[I].Up, S, Ignored);
-    Out[I].second = S;
+/// Writes migration scripts in the SQL target's dialect. MySQL needs the
+/// schema each script runs on, replayed once for all of them.
+class ScriptWriter {
+public:
+  explicit ScriptWriter(const Compilation &C) : C(C) {
+    if (TargetOpt == Target::MySQL)
+      Around = ir::schemasAround(C.Migrations, C.Order.Order);
   }
-  return Out;
-}
 
-/// One migration's script in the SQL target's dialect; Around is the
-/// migration's entry from schemasAround (only MySQL needs it).
-void emitScript(const ir::Migration &M, const std::vector<ir::Op> &Ops,
-                llvm::StringRef Direction,
-                const std::pair<ir::Schema, ir::Schema> *Around,
-                llvm::raw_ostream &OS) {
-  if (TargetOpt == Target::MySQL)
-    backends::emitMySQLScript(&Ops == &M.Up ? Around->first : Around->second,
-                              M, Ops, Direction, OS);
-  else
-    backends::emitPostgresScript(M, Ops, Direction, OS);
-}
+  /// Migration I's `up` script, or with Down its `down` (which it has).
+  void write(unsigned I, bool Down, llvm::raw_ostream &OS) const {
+    const ir::Migration &M = C.Migrations[I];
+    const std::vector<ir::Op> &Ops = Down ? *M.Down : M.Up;
+    llvm::StringRef Direction = Down ? "down" : "up";
+    if (TargetOpt == Target::MySQL)
+      backends::emitMySQLScript(Down ? Around[I].After : Around[I].Before, M,
+                                Ops, Direction, OS);
+    else
+      backends::emitPostgresScript(M, Ops, Direction, OS);
+  }
+
+private:
+  const Compilation &C;
+  std::vector<ir::SchemaAround> Around;
+};
 
 /// The Liquibase changelog of every migration, in replay order.
 std::string changelog(const Compilation &C) {
@@ -137,28 +134,21 @@ bool isEmittedName(llvm::StringRef Name) {
   return false;
 }
 
-/// The -o DIR mode: every file of this emit, then stale ones removed.
-int emitToDirectory(const Compilation &C) {
-  if (std::error_code EC = llvm::sys::fs::create_directories(OutDir)) {
-    llvm::errs() << "migc: error: cannot create '" << OutDir
-                 << "': " << EC.message() << " [io-error]\n";
-    return BadUsage;
-  }
-  std::vector<std::string> Written;
-  if (TargetOpt == Target::Liquibase) {
-    // One file; the SQL files of another target in DIR are left alone.
-    llvm::SmallString<256> Path(OutDir.getValue());
-    llvm::sys::path::append(Path, "changelog.xml");
-    if (!writeAtomically(Path, changelog(C)))
-      return BadUsage;
-    Written.push_back(std::string(Path));
-  }
-  auto Around = TargetOpt == Target::MySQL
-                    ? schemasAround(C)
-                    : std::vector<std::pair<ir::Schema, ir::Schema>>();
+/// -o DIR with --target=liquibase: DIR/changelog.xml.
+bool writeChangelog(const Compilation &C, std::vector<std::string> &Written) {
+  llvm::SmallString<256> Path(OutDir.getValue());
+  llvm::sys::path::append(Path, "changelog.xml");
+  if (!writeAtomically(Path, changelog(C)))
+    return false;
+  Written.push_back(std::string(Path));
+  return true;
+}
+
+/// -o DIR with an SQL target: one file per migration and direction.
+bool writeScripts(const Compilation &C, std::vector<std::string> &Written) {
+  ScriptWriter Scripts(C);
   unsigned N = 0;
-  for (unsigned I : TargetOpt == Target::Liquibase ? std::vector<unsigned>()
-                                                   : C.Order.Order) {
+  for (unsigned I : C.Order.Order) {
     const ir::Migration &M = C.Migrations[I];
     ++N;
     std::string Stem = fileStem(M.Name);
@@ -170,24 +160,60 @@ int emitToDirectory(const Compilation &C) {
     std::string DownName = LayoutOpt == Layout::Flyway
                                ? "U" + std::to_string(N) + "__" + Stem + ".sql"
                                : std::string(Num) + "_" + Stem + ".down.sql";
-    std::vector<std::pair<std::string, const std::vector<ir::Op> *>> Files{
-        {UpName, &M.Up}};
     // An irreversible migration has no down file.
-    if (M.Down)
-      Files.push_back({DownName, &*M.Down});
-    for (auto &[Name, Ops] : Files) {
+    for (bool Down : {false, true}) {
+      if (Down && !M.Down)
+        continue;
       std::string Text;
       llvm::raw_string_ostream OS(Text);
-      emitScript(M, *Ops, Ops == &M.Up ? "up" : "down", &Around[I], OS);
+      Scripts.write(I, Down, OS);
       llvm::SmallString<256> Path(OutDir.getValue());
-      llvm::sys::path::append(Path, Name);
+      llvm::sys::path::append(Path, Down ? DownName : UpName);
       if (!writeAtomically(Path, OS.str()))
-        return BadUsage;
+        return false;
       Written.push_back(std::string(Path));
     }
   }
+  return true;
+}
+
+/// A Make/Ninja depfile: the files written depend on every source.
+bool writeDepFile(const Compilation &C, const std::vector<std::string> &Written) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  auto Escape = [](llvm::StringRef P) {
+    std::string Out;
+    for (char Ch : P) {
+      if (Ch == ' ' || Ch == '#' || Ch == '$')
+        Out += Ch == '$' ? '$' : '\\';
+      Out += Ch;
+    }
+    return Out;
+  };
+  for (size_t I = 0; I < Written.size(); ++I)
+    OS << (I ? " " : "") << Escape(Written[I]);
+  OS << ":";
+  for (unsigned B = 1; B <= C.SM.getNumBuffers(); ++B)
+    OS << " " << Escape(C.SM.getMemoryBuffer(B)->getBufferIdentifier());
+  OS << "\n";
+  return writeAtomically(DepFile, OS.str());
+}
+
+/// The -o DIR mode: every file of this emit, then stale ones removed.
+int emitToDirectory(const Compilation &C) {
+  if (std::error_code EC = llvm::sys::fs::create_directories(OutDir)) {
+    llvm::errs() << "migc: error: cannot create '" << OutDir
+                 << "': " << EC.message() << " [io-error]\n";
+    return BadUsage;
+  }
+  std::vector<std::string> Written;
+  bool Ok = TargetOpt == Target::Liquibase ? writeChangelog(C, Written)
+                                           : writeScripts(C, Written);
+  if (!Ok)
+    return BadUsage;
   // Files an earlier emit wrote for migrations that are gone (or renamed,
-  // or renumbered) would be run by a migration tool: they are removed.
+  // or renumbered) would be run by a migration tool: they are removed. A
+  // changelog leaves the SQL files of another target alone.
   std::error_code EC;
   for (llvm::sys::fs::directory_iterator It(OutDir, EC), End;
        TargetOpt != Target::Liquibase && It != End && !EC; It.increment(EC)) {
@@ -195,29 +221,9 @@ int emitToDirectory(const Compilation &C) {
     if (isEmittedName(Name) && !llvm::is_contained(Written, It->path()))
       llvm::sys::fs::remove(It->path());
   }
-  if (!DepFile.empty()) {
-    std::string Text;
-    llvm::raw_string_ostream OS(Text);
-    auto Escape = [](llvm::StringRef P) {
-      std::string Out;
-      for (char Ch : P) {
-        if (Ch == ' ' || Ch == '#' || Ch == '$')
-          Out += Ch == '$' ? '$' : '\\';
-        Out += Ch;
-      }
-      return Out;
-    };
-    for (size_t I = 0; I < Written.size(); ++I)
-      OS << (I ? " " : "") << Escape(Written[I]);
-    OS << ":";
-    for (unsigned B = 1; B <= C.SM.getNumBuffers(); ++B)
-      OS << " " << Escape(C.SM.getMemoryBuffer(B)->getBufferIdentifier());
-    OS << "\n";
-    if (!writeAtomically(DepFile, OS.str()))
-      return BadUsage;
-  }
-  return Success;
+  return DepFile.empty() || writeDepFile(C, Written) ? Success : BadUsage;
 }
+
 } // namespace
 
 int runEmit() {
@@ -250,26 +256,16 @@ int runEmit() {
     llvm::outs() << changelog(C);
     return Success;
   }
-  auto Around = TargetOpt == Target::MySQL
-                    ? schemasAround(C)
-                    : std::vector<std::pair<ir::Schema, ir::Schema>>();
+  ScriptWriter Scripts(C);
   std::vector<unsigned> Order = C.Order.Order;
   if (Down)
     std::reverse(Order.begin(), Order.end());
   for (unsigned I : Order) {
-    const ir::Migration &M = C.Migrations[I];
-    if (!Down) {
-      emitScript(M, M.Up, "up", Around.empty() ? nullptr : &Around[I],
-                 llvm::outs());
-      continue;
-    }
-    if (!M.Down) {
-      llvm::outs() << "-- migration " << M.Name
+    if (Down && !C.Migrations[I].Down)
+      llvm::outs() << "-- migration " << C.Migrations[I].Name
                    << " (down): none, the migration is irreversible\n\n";
-      continue;
-    }
-    emitScript(M, *M.Down, "down", Around.empty() ? nullptr : &Around[I],
-               llvm::outs());
+    else
+      Scripts.write(I, Down, llvm::outs());
   }
   return Success;
 }
