@@ -100,3 +100,138 @@ def finish(checks, server, tmp, keep, started_at):
         print("failed: " + "; ".join(checks.failures))
     print("%d passed, %d failed" % (checks.passed, checks.failed))
     return 0 if checks.failed == 0 else 1
+
+
+def base_parser(doc):
+    """The options every integration test takes."""
+    import argparse
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--migc", required=True)
+    ap.add_argument("--examples", required=True)
+    ap.add_argument("--bench-gen", default=os.path.join(repo, "bench",
+                                                        "gen_project.py"))
+    ap.add_argument("--migrations", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--window", type=int, default=20)
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temp folder (the server is stopped anyway)")
+    return ap
+
+
+def generate(checks, gen, tmp, count, seed):
+    """A generated project: (its folder, the tag of its checks), or None."""
+    import sys
+    proj = os.path.join(tmp, "gen%d" % count)
+    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
+             "--seed", str(seed)])
+    if r.returncode != 0:
+        checks.record("gen%d: generate project" % count, False, r.stderr)
+        return None
+    return proj, "gen%d(seed %d)" % (count, seed)
+
+
+def migc_emit(migc, path, dest, target, down=False):
+    r = run([migc, "emit", "--target=" + target] + (["--down"] if down else [])
+            + [path])
+    with open(dest, "w") as f:
+        f.write(r.stdout)
+    return r.returncode == 0, r.stderr
+
+
+def test_generated(checks, migc, target, db, gen, tmp, count, seed, window):
+    """A generated project on an SQL target's server. db has create(name),
+    apply(name, path) -> (ok, error) and compare(label, name, expected).
+
+    The whole up script applies and the catalog matches `migc schema`; the
+    per-migration files apply in order; the downs of the tail (back to the
+    first irreversible migration, at most `window`) apply and the catalog
+    matches `migc schema --at`; and over the last longest run of reversible
+    migrations (at most `window`): ups to its end, downs in reverse, compare,
+    ups again, compare."""
+    made = generate(checks, gen, tmp, count, seed)
+    if not made:
+        return
+    proj, tag = made
+    try:
+        files = migc_emit_dir(migc, proj, os.path.join(tmp, "gen_files"), target)
+    except Exception as e:  # noqa: BLE001
+        checks.record("%s: migc emit -o" % tag, False, str(e))
+        return
+    checks.record("%s: migc emit -o writes %d up files" % (tag, len(files)),
+                  len(files) == count, "expected %d" % count)
+
+    db.create("gen_full")
+    up = os.path.join(tmp, "gen.up.sql")
+    ok, err = migc_emit(migc, proj, up, target)
+    if ok:
+        ok, err = db.apply("gen_full", up)
+    checks.record("%s: full up script applies" % tag, ok, err)
+    if ok:
+        db.compare("%s: catalog matches migc schema" % tag, "gen_full",
+                   migc_schema(migc, proj))
+    # the per-file ups say the same thing as the whole script
+    db.create("gen_files")
+    ok, err = db.apply("gen_files", concat([u for _, u, _ in files],
+                                           os.path.join(tmp, "g.sql")))
+    checks.record("%s: per-migration up files apply in order" % tag, ok, err)
+
+    if ok:
+        tail = []
+        for key, _, d in reversed(files):
+            if d is None or len(tail) == window:
+                break
+            tail.append((key, d))
+        for key, d in tail:
+            ok2, err2 = db.apply("gen_files", d)
+            checks.record("%s: tail down %04d_%s" % ((tag,) + key), ok2, err2)
+            if not ok2:
+                break
+        else:
+            if len(tail) < len(files):
+                stop = files[len(files) - len(tail) - 1][0]
+                db.compare("%s: catalog after %d tail downs matches migc "
+                           "schema --at %s" % (tag, len(tail), stop[1]),
+                           "gen_files", migc_schema(migc, proj, at=stop[1]))
+
+    best_len, end, run_len = 0, None, 0
+    for i, (_, _, d) in enumerate(files):
+        run_len = run_len + 1 if d else 0
+        if run_len and min(run_len, window) >= best_len:
+            best_len, end = min(run_len, window), i
+    if end is None:
+        checks.record("%s: some migration has a down file" % tag, False)
+        return
+    start = end - best_len + 1
+    db.create("gen_window")
+    ok, err = db.apply("gen_window", concat(
+        [u for _, u, _ in files[:end + 1]], os.path.join(tmp, "w.sql")))
+    checks.record("%s: ups up to %04d_%s apply" % ((tag,) + files[end][0]),
+                  ok, err)
+    if not ok:
+        return
+    for key, _, d in reversed(files[start:end + 1]):
+        ok, err = db.apply("gen_window", d)
+        checks.record("%s: window down %04d_%s" % ((tag,) + key), ok, err)
+        if not ok:
+            return
+    if start > 0:
+        before = files[start - 1][0]
+        db.compare("%s: catalog after window downs matches migc schema --at %s"
+                   % (tag, before[1]), "gen_window",
+                   migc_schema(migc, proj, at=before[1]))
+    ok, err = db.apply("gen_window", concat(
+        [u for _, u, _ in files[start:end + 1]], os.path.join(tmp, "w2.sql")))
+    checks.record("%s: window ups apply again after the downs" % tag, ok, err)
+    if ok:
+        db.compare("%s: catalog after the window ups again matches migc schema "
+                   "--at %s" % (tag, files[end][0][1]), "gen_window",
+                   migc_schema(migc, proj, at=files[end][0][1]))
+
+
+class Target:
+    """The db argument of test_generated, from three callables."""
+
+    def __init__(self, create, apply, compare):
+        self.create, self.apply, self.compare = create, apply, compare

@@ -36,10 +36,8 @@ every check passes. Standard library only (reuses postgres.py's server and
 catalog comparison).
 """
 
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,7 +50,8 @@ sys.path.insert(0, HERE)
 
 import postgres  # noqa: E402  (test/integration/postgres.py)
 from postgres import Checks, check_compare, public_objects, run  # noqa: E402
-from common import finish, migc_schema, run_parts  # noqa: E402
+from common import (base_parser, finish, generate,  # noqa: E402
+                    migc_schema, run_parts)
 
 # A JVM that starts fast: these runs are short.
 JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
@@ -253,13 +252,10 @@ def step_cycle(checks, lb, tag, migc, proj, changelog, sets, db, server):
 
 
 def test_generated(checks, lb, server, migc, gen, tmp, count, seed, window):
-    proj = os.path.join(tmp, "gen%d" % count)
-    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
-             "--seed", str(seed)])
-    if r.returncode != 0:
-        checks.record("gen%d: generate project" % count, False, r.stderr)
+    made = generate(checks, gen, tmp, count, seed)
+    if not made:
         return
-    tag = "gen%d(seed %d)" % (count, seed)
+    proj, tag = made
     changelog, sets = emit_changelog(checks, tag, migc, proj,
                                      os.path.join(tmp, "gen_lb"))
     if not changelog:
@@ -376,21 +372,12 @@ def test_refused(checks, lb, server, migc, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--migc", required=True)
-    ap.add_argument("--examples", required=True)
-    ap.add_argument("--bench-gen", default=os.path.join(REPO, "bench",
-                                                        "gen_project.py"))
+    ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
-    ap.add_argument("--migrations", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--window", type=int, default=20)
     ap.add_argument("--only", action="append",
                     choices=["shop", "generated", "ops", "injection",
                              "refused"],
                     help="run only these parts (repeatable)")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temp folder (the server is stopped anyway)")
     args = ap.parse_args()
     migc = os.path.abspath(args.migc)
     t0 = time.time()

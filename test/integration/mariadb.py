@@ -27,12 +27,10 @@ Prints one line per check and a final `N passed, M failed`; exits 0 only if
 every check passes. Standard library only.
 """
 
-import argparse
 import json
 import os
 import pwd
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -43,13 +41,25 @@ from decimal import Decimal, InvalidOperation
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from common import (Checks, concat, finish, migc_schema,  # noqa: E402,F401
-                    run, run_parts)
-from common import migc_emit_dir as _emit_dir  # noqa: E402
+import common  # noqa: E402
+from common import (Checks, base_parser, concat, finish,  # noqa: E402,F401
+                    migc_schema, run, run_parts)
 
 
 def migc_emit_dir(migc, path, out):
-    return _emit_dir(migc, path, out, "mysql")
+    return common.migc_emit_dir(migc, path, out, "mysql")
+
+
+def migc_emit(migc, path, dest, down=False):
+    return common.migc_emit(migc, path, dest, "mysql", down)
+
+
+def test_generated(checks, server, migc, gen, tmp, count, seed, window):
+    db = common.Target(
+        server.create_db, server.apply,
+        lambda label, name, exp: check_compare(checks, label, server, name, exp))
+    common.test_generated(checks, migc, "mysql", db, gen, tmp, count, seed,
+                          window)
 
 # .mig type spelling -> MariaDB's information_schema.COLUMNS.COLUMN_TYPE
 # (integer display widths are stripped before comparing).
@@ -504,14 +514,6 @@ def compare_schema(mig, cat):
 
 # ------------------------------------------------------------- harness -----
 
-def migc_emit(migc, path, dest, down=False):
-    r = run([migc, "emit", "--target=mysql"] + (["--down"] if down else [])
-            + [path])
-    with open(dest, "w") as f:
-        f.write(r.stdout)
-    return r.returncode == 0, r.stderr
-
-
 def check_compare(checks, name, server, db, expected):
     try:
         got = read_catalog(server, db)
@@ -829,103 +831,8 @@ def test_shop(checks, server, migc, shop, tmp):
 
 # ------------------------------------------------------------ generated ----
 
-def test_generated(checks, server, migc, gen, tmp, count, seed, window):
-    proj = os.path.join(tmp, "gen%d" % count)
-    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
-             "--seed", str(seed)])
-    if r.returncode != 0:
-        checks.record("gen%d: generate project" % count, False, r.stderr)
-        return
-    tag = "gen%d(seed %d)" % (count, seed)
-    try:
-        files = migc_emit_dir(migc, proj, os.path.join(tmp, "gen_files"))
-    except Exception as e:  # noqa: BLE001
-        checks.record("%s: migc emit -o" % tag, False, str(e))
-        return
-    checks.record("%s: migc emit -o writes %d up files" % (tag, len(files)),
-                  len(files) == count, "expected %d" % count)
-    expected = migc_schema(migc, proj)
-
-    server.create_db("gen_full")
-    up = os.path.join(tmp, "gen.up.sql")
-    ok, err = migc_emit(migc, proj, up)
-    if ok:
-        ok, err = server.apply("gen_full", up)
-    checks.record("%s: full up script applies" % tag, ok, err)
-    if ok:
-        check_compare(checks, "%s: catalog matches migc schema" % tag,
-                      server, "gen_full", expected)
-
-    # tail downs: from the last migration backward, until the first
-    # irreversible one or `window` downs
-    tail = []
-    for key, _, d in reversed(files):
-        if d is None or len(tail) == window:
-            break
-        tail.append((key, d))
-    if ok:
-        for key, d in tail:
-            ok2, err2 = server.apply("gen_full", d)
-            checks.record("%s: tail down %04d_%s" % ((tag,) + key), ok2, err2)
-            if not ok2:
-                break
-        else:
-            if len(tail) < len(files):
-                stop = files[len(files) - len(tail) - 1][0]
-                check_compare(checks, "%s: catalog after %d tail downs matches "
-                              "migc schema --at %s" % (tag, len(tail), stop[1]),
-                              server, "gen_full",
-                              migc_schema(migc, proj, at=stop[1]))
-
-    # a window of consecutive reversible migrations (the last longest run):
-    # ups to its end, downs in reverse, compare, ups again
-    best_len, end, run_len = 0, None, 0
-    for i, (_, _, d) in enumerate(files):
-        run_len = run_len + 1 if d else 0
-        if run_len and min(run_len, window) >= best_len:
-            best_len, end = min(run_len, window), i
-    if end is None:
-        checks.record("%s: some migration has a down file" % tag, False)
-        return
-    start = end - best_len + 1
-    server.create_db("gen_window")
-    ok, err = server.apply("gen_window", concat(
-        [u for _, u, _ in files[:end + 1]], os.path.join(tmp, "w.sql")))
-    checks.record("%s: ups up to %04d_%s apply" % ((tag,) + files[end][0]),
-                  ok, err)
-    if not ok:
-        return
-    for key, _, d in reversed(files[start:end + 1]):
-        ok, err = server.apply("gen_window", d)
-        checks.record("%s: window down %04d_%s" % ((tag,) + key), ok, err)
-        if not ok:
-            return
-    if start > 0:
-        before = files[start - 1][0]
-        check_compare(checks, "%s: catalog after window downs matches migc "
-                      "schema --at %s" % (tag, before[1]), server, "gen_window",
-                      migc_schema(migc, proj, at=before[1]))
-    ok, err = server.apply("gen_window", concat(
-        [u for _, u, _ in files[start:end + 1]], os.path.join(tmp, "w2.sql")))
-    checks.record("%s: window ups apply again after the downs" % tag, ok, err)
-    if ok:
-        check_compare(checks, "%s: catalog after the window ups again matches "
-                      "migc schema --at %s" % (tag, files[end][0][1]), server,
-                      "gen_window", migc_schema(migc, proj, at=files[end][0][1]))
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--migc", required=True)
-    ap.add_argument("--examples", required=True)
-    ap.add_argument("--bench-gen", default=os.path.join(REPO, "bench",
-                                                        "gen_project.py"))
-    ap.add_argument("--migrations", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--window", type=int, default=20)
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temp folder (the server is stopped anyway)")
-    args = ap.parse_args()
+    args = base_parser(__doc__).parse_args()
     migc = os.path.abspath(args.migc)
     t0 = time.time()
     checks = Checks()

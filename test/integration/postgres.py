@@ -19,12 +19,10 @@ Prints one line per check and a final `N passed, M failed`; exits 0 only if
 every check passes. Standard library only.
 """
 
-import argparse
 import json
 import os
 import pwd
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -35,13 +33,21 @@ from decimal import Decimal, InvalidOperation
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from common import (Checks, concat, finish, migc_schema,  # noqa: E402,F401
-                    run, run_parts)
-from common import migc_emit_dir as _emit_dir  # noqa: E402
+import common  # noqa: E402
+from common import (Checks, base_parser, concat, finish,  # noqa: E402,F401
+                    migc_schema, run, run_parts)
 
 
 def migc_emit_dir(migc, path, out):
-    return _emit_dir(migc, path, out, "postgres")
+    return common.migc_emit_dir(migc, path, out, "postgres")
+
+
+def test_generated(checks, server, migc, gen, tmp, count, seed, window):
+    db = common.Target(
+        server.create_db, lambda name, path: apply(server, name, path),
+        lambda label, name, exp: check_compare(checks, label, server, name, exp))
+    common.test_generated(checks, migc, "postgres", db, gen, tmp, count, seed,
+                          window)
 
 # .mig type spelling -> PostgreSQL's format_type() spelling
 TYPE_MAP = {
@@ -520,113 +526,9 @@ def test_shop(checks, server, migc, shop, tmp):
             break
 
 
-def test_generated(checks, server, migc, gen, tmp, count, seed, window):
-    proj = os.path.join(tmp, "gen%d" % count)
-    r = run([sys.executable, gen, "--migrations", str(count), "--out", proj,
-             "--seed", str(seed)])
-    if r.returncode != 0:
-        checks.record("gen%d: generate project" % count, False, r.stderr)
-        return
-    tag = "gen%d(seed %d)" % (count, seed)
-    out = os.path.join(tmp, "gen_files")
-    try:
-        files = migc_emit_dir(migc, proj, out)
-    except Exception as e:  # noqa: BLE001
-        checks.record("%s: migc emit -o" % tag, False, str(e))
-        return
-    checks.record("%s: migc emit -o writes %d up files" % (tag, len(files)),
-                  len(files) == count, "expected %d" % count)
-    expected = migc_schema(migc, proj)
-
-    # full up
-    server.create_db("gen_full")
-    r = run([migc, "emit", "--target=postgres", proj])
-    up = os.path.join(tmp, "gen.up.sql")
-    with open(up, "w") as f:
-        f.write(r.stdout)
-    ok, err = (r.returncode == 0, r.stderr)
-    if ok:
-        ok, err = apply(server, "gen_full", up)
-    checks.record("%s: full up script applies" % tag, ok, err)
-    if ok:
-        check_compare(checks, "%s: catalog matches migc schema" % tag,
-                      server, "gen_full", expected)
-    # the per-file ups say the same thing as the whole script
-    server.create_db("gen_files")
-    ok, err = apply(server, "gen_files",
-                    concat([u for _, u, _ in files], os.path.join(tmp, "g.sql")))
-    checks.record("%s: per-migration up files apply in order" % tag, ok, err)
-
-    # tail downs: from the last migration backward, stop at the first
-    # irreversible one (no down file) or after `window` downs.
-    if ok:
-        tail = []
-        for key, _, d in reversed(files):
-            if d is None or len(tail) == window:
-                break
-            tail.append((key, d))
-        stop = files[len(files) - len(tail) - 1][0] if len(tail) < len(files) else None
-        for key, d in tail:
-            ok2, err2 = apply(server, "gen_files", d)
-            checks.record("%s: tail down %04d_%s" % ((tag,) + key), ok2, err2)
-            if not ok2:
-                break
-        else:
-            if stop is not None:
-                exp = migc_schema(migc, proj, at=stop[1])
-                check_compare(checks, "%s: catalog after tail downs matches "
-                              "migc schema --at %s" % (tag, stop[1]),
-                              server, "gen_files", exp)
-
-    # a window of `window` consecutive reversible migrations, the last such in
-    # the project (or the longest run there is, when no run is that long):
-    # apply ups up to its end, downs in reverse, compare, ups again.
-    best_len, end, run_len = 0, None, 0
-    for i, (_, _, d) in enumerate(files):
-        run_len = run_len + 1 if d else 0
-        if run_len and min(run_len, window) >= best_len:
-            best_len, end = min(run_len, window), i
-    if end is None:
-        checks.record("%s: some migration has a down file" % tag, False)
-        return
-    window = best_len
-    start = end - window + 1
-    server.create_db("gen_window")
-    ok, err = apply(server, "gen_window", concat(
-        [u for _, u, _ in files[:end + 1]], os.path.join(tmp, "w.sql")))
-    checks.record("%s: ups up to %04d_%s apply" % ((tag,) + files[end][0]),
-                  ok, err)
-    if not ok:
-        return
-    for key, _, d in reversed(files[start:end + 1]):
-        ok, err = apply(server, "gen_window", d)
-        checks.record("%s: window down %04d_%s" % ((tag,) + key), ok, err)
-        if not ok:
-            return
-    if start > 0:
-        before = files[start - 1][0]
-        exp = migc_schema(migc, proj, at=before[1])
-        check_compare(checks, "%s: catalog after window downs matches migc "
-                      "schema --at %s" % (tag, before[1]),
-                      server, "gen_window", exp)
-    # and up again over the window
-    ok, err = apply(server, "gen_window", concat(
-        [u for _, u, _ in files[start:end + 1]], os.path.join(tmp, "w2.sql")))
-    checks.record("%s: window ups apply again after the downs" % tag, ok, err)
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--migc", required=True)
-    ap.add_argument("--examples", required=True)
-    ap.add_argument("--bench-gen", default=os.path.join(REPO, "bench",
-                                                        "gen_project.py"))
+    ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
-    ap.add_argument("--migrations", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--window", type=int, default=20)
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temp folder (the server is stopped anyway)")
     args = ap.parse_args()
     migc = os.path.abspath(args.migc)
     t0 = time.time()
