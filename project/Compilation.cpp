@@ -140,8 +140,11 @@ void Compilation::startProofs() {
             break;
           Task = &Q.Tasks[K];
         }
-        if (!P)
-          P = new smt::Prover(Opts.Smt);
+        if (!P) {
+          smt::Options O = Opts.Smt;
+          O.DumpName = "thread" + std::to_string(T) + "-query";
+          P = new smt::Prover(O);
+        }
         passes::proveConstraints(*P, std::move(Task->Before),
                                  Migrations[Task->Index], Task->Found);
         Task->Before = ir::Schema();

@@ -114,6 +114,25 @@ Table slice(const Table &T, llvm::StringSet<> Seed, ColumnUses &Uses) {
   return Out;
 }
 
+/// T's checks in groups that share no column, each with the columns it
+/// uses (a check on no column joins every group).
+std::vector<Table> parts(const Table &T, ColumnUses &Uses) {
+  std::vector<Table> Out;
+  llvm::StringSet<> Taken;
+  for (const Constraint &K : T.Constraints) {
+    if (K.Kind != ConstraintKind::Check || !K.Check || Taken.count(K.Name))
+      continue;
+    llvm::StringSet<> Seed;
+    for (const std::string &C : Uses.of(K.Check))
+      Seed.insert(C);
+    Table Part = slice(T, std::move(Seed), Uses);
+    for (const Constraint &In : Part.Constraints)
+      Taken.insert(In.Name);
+    Out.push_back(std::move(Part));
+  }
+  return Out;
+}
+
 /// A literal (or a negated one): its value is known without a solver and
 /// the type checker has already checked that it fits.
 bool isLiteral(const Expr &E) {
@@ -150,9 +169,17 @@ struct Prover::Impl {
   Stats St;
   Terms T;
   z3::solver Solver;
+  /// What a query found, kept so that a later query with the same terms
+  /// (the same question about other columns) is answered without Z3: its
+  /// answer is rebuilt from the same model and core, in its own names.
   struct Cached {
     z3::expr_vector Keep;
-    Answer A;
+    Verdict V;
+    std::string Reason;
+    /// Unsat: the positions of the core's assumptions.
+    std::vector<unsigned> Core;
+    /// Sat, when the answer describes a row.
+    std::optional<z3::model> Model;
   };
   std::map<std::vector<unsigned>, Cached> Cache;
   unsigned Dumped = 0;
@@ -206,18 +233,23 @@ struct Prover::Impl {
   z3::context &ctx() { return T.Ctx; }
 
   // ------------------------------------------------------------ encoding
-  /// A row of T with a fresh variable per column (named after the column,
-  /// so the same question about another table with the same columns is the
-  /// same query).
-  Source anyRow(const Table &Tb, bool NullVars = false) {
+  /// A row of T with a fresh variable per column, so that the same question
+  /// about other columns is the same query (and a cache hit): named after
+  /// the column, or with Positional after its place in Tb (for a slice made
+  /// for one question; a table's rows followed through a migration keep
+  /// column names, as their questions see different slices).
+  Source anyRow(const Table &Tb, bool NullVars = false,
+                bool Positional = false) {
     Source S{{}, {}, {}, {}, {}, ctx().bool_val(true), nullptr};
     for (const Column &C : Tb.Columns) {
       Sort K = sortOf(C.Ty);
       if (K == Sort::Any)
         K = Sort::Int;
-      z3::expr V = ctx().constant(("c!" + C.Name).c_str(), T.sort(K));
+      std::string Id = Positional ? std::to_string(&C - Tb.Columns.data())
+                                  : C.Name;
+      z3::expr V = ctx().constant(("c!" + Id).c_str(), T.sort(K));
       z3::expr N = C.Nullable || NullVars
-                       ? ctx().bool_const(("n!" + C.Name).c_str())
+                       ? ctx().bool_const(("n!" + Id).c_str())
                        : ctx().bool_val(false);
       S.Cols.push_back({C.Name, Val{V, N, K}});
     }
@@ -244,7 +276,7 @@ struct Prover::Impl {
         Facts.push_back(E.domain(*V, C.Ty));
         if (!C.Nullable) {
           if (Named) {
-            z3::expr L = ctx().bool_const(("a!notnull!" + C.Name).c_str());
+            z3::expr L = assumption(Named->size());
             Named->push_back({L, "not null on " + C.Name});
             Facts.push_back(z3::implies(L, !V->Null));
           } else {
@@ -260,7 +292,7 @@ struct Prover::Impl {
       Val B = E.encode(*K.Check);
       z3::expr Pass = E.passes(B) && !E.error();
       if (Named) {
-        z3::expr L = ctx().bool_const(("a!check!" + K.Name).c_str());
+        z3::expr L = assumption(Named->size());
         Named->push_back({L, "check " + K.Name});
         Facts.push_back(z3::implies(L, Pass));
       } else {
@@ -270,6 +302,12 @@ struct Prover::Impl {
     for (z3::expr &F : E.Side)
       Facts.push_back(F);
     return Facts;
+  }
+
+  /// The literal that names a query's I-th constraint for its unsat core:
+  /// by place, not by name, like the columns.
+  z3::expr assumption(size_t I) {
+    return ctx().bool_const(("a!" + std::to_string(I)).c_str());
   }
 
   Encoder encoder(const Source &S) {
@@ -302,9 +340,12 @@ struct Prover::Impl {
       Key.push_back(Z3_get_ast_id(ctx(), L));
     }
     auto Hit = Cache.find(Key);
-    if (Hit != Cache.end()) {
+    // An answer asked without its row is asked again when the row is wanted.
+    if (Hit != Cache.end() &&
+        (Hit->second.Model || Hit->second.V != Verdict::Fails ||
+         !(SatIsBad || WantModel))) {
       ++St.CacheHits;
-      return Hit->second.A;
+      return answer(Hit->second, Assumptions, Describe);
     }
     ++St.Queries;
     Answer A;
@@ -343,48 +384,61 @@ struct Prover::Impl {
     St.Seconds += std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - Start)
                       .count();
+    Cached C{Keep, Verdict::Unknown, std::move(A.Reason), {}, std::nullopt};
     if (R == z3::sat && SatIsBad && approximated(Keep)) {
       // A model of an over-approximation may be no real row.
-      A.V = Verdict::Unknown;
-      ++St.Unknown;
-      A.Reason = "nonlinear arithmetic too large to decide";
+      C.Reason = "nonlinear arithmetic too large to decide";
     } else if (R == z3::sat) {
-      A.V = Verdict::Fails;
+      C.V = Verdict::Fails;
       // A model costs as much as the check: only when it is shown.
-      if (SatIsBad || WantModel) {
-        z3::model M = Solver.get_model();
-        collectApplications(Keep);
-        Describe(M, A);
-        Applied.clear();
-      }
+      if (SatIsBad || WantModel)
+        C.Model = Solver.get_model();
     } else if (R == z3::unsat) {
-      A.V = Verdict::Holds;
+      C.V = Verdict::Holds;
       if (!Lits.empty()) {
         z3::expr_vector Core = Solver.unsat_core();
-        for (auto &[L, Name] : Assumptions)
-          for (unsigned I = 0; I < Core.size(); ++I)
-            if (z3::eq(Core[I], L))
-              A.Core.push_back(Name);
+        for (unsigned I = 0; I < Lits.size(); ++I)
+          for (unsigned J = 0; J < Core.size(); ++J)
+            if (z3::eq(Core[J], Lits[I]))
+              C.Core.push_back(I);
       }
     } else {
-      A.V = Verdict::Unknown;
-      ++St.Unknown;
-      if (A.Reason.empty())
-        A.Reason = Solver.reason_unknown();
+      if (C.Reason.empty())
+        C.Reason = Solver.reason_unknown();
       // Z3 says `canceled` or `timeout` depending on where the clock
       // stopped it, and names the incomplete theory in its own syntax.
-      llvm::StringRef R(A.Reason);
+      llvm::StringRef R(C.Reason);
       if (R.contains("cancel") || R.contains("timeout"))
-        A.Reason = "timeout after " + std::to_string(Opts.TimeoutMs) + " ms";
+        C.Reason = "timeout after " + std::to_string(Opts.TimeoutMs) + " ms";
       else if (R.contains("incomplete"))
-        A.Reason = "incomplete: nonlinear arithmetic";
+        C.Reason = "incomplete: nonlinear arithmetic";
     }
+    if (C.V == Verdict::Unknown)
+      ++St.Unknown;
     Start = std::chrono::steady_clock::now();
     Solver.pop();
     St.Seconds += std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - Start)
                       .count();
-    Cache.emplace(std::move(Key), Cached{Keep, A});
+    Cached &Entry = Cache.insert_or_assign(std::move(Key), std::move(C)).first->second;
+    return answer(Entry, Assumptions, Describe);
+  }
+
+  /// The answer a query's result gives, in the names of this query's
+  /// columns and constraints.
+  Answer answer(const Cached &C,
+                const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
+                llvm::function_ref<void(const z3::model &, Answer &)> Describe) {
+    Answer A;
+    A.V = C.V;
+    A.Reason = C.Reason;
+    for (unsigned I : C.Core)
+      A.Core.push_back(Assumptions[I].second);
+    if (C.Model) {
+      collectApplications(C.Keep);
+      Describe(*C.Model, A);
+      Applied.clear();
+    }
     return A;
   }
 
@@ -436,8 +490,9 @@ struct Prover::Impl {
 
   void dump(const z3::expr_vector &Lits) {
     llvm::sys::fs::create_directories(Opts.DumpDir);
-    char Name[32];
-    snprintf(Name, sizeof Name, "query-%05u.smt2", ++Dumped);
+    char Number[16];
+    snprintf(Number, sizeof Number, "-%05u.smt2", ++Dumped);
+    std::string Name = Opts.DumpName + Number;
     llvm::SmallString<256> Path(Opts.DumpDir);
     llvm::sys::path::append(Path, Name);
     std::error_code EC;
@@ -455,7 +510,7 @@ struct Prover::Impl {
       if (At != std::string::npos)
         Text.replace(At, 11, Assuming);
     }
-    OS << "; migc query " << Dumped << "\n(set-option :timeout "
+    OS << "; migc " << Opts.DumpName << " " << Dumped << "\n(set-option :timeout "
        << Opts.TimeoutMs << ")\n" << Text;
   }
 
@@ -642,30 +697,45 @@ Answer Prover::satisfiable(const Table &Whole,
   // Without checks every column's domain has a value: nothing to ask.
   if (!hasChecks(T))
     return {};
-  Source S = P->anyRow(T, /*NullVars=*/true);
-  std::vector<std::pair<z3::expr, std::string>> Named;
-  std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
-  // Usually one row has a value in every column: then the table is
-  // satisfiable and every column can hold a value, in one query.
-  {
+  // Parts that share no column are independent questions: smaller, and
+  // often asked before about another table.
+  Answer Out;
+  for (const Table &Part : parts(T, P->Uses)) {
+    Source S = P->anyRow(Part, /*NullVars=*/true, /*Positional=*/true);
+    std::vector<std::pair<z3::expr, std::string>> Named;
+    std::vector<z3::expr> Facts = P->tableFacts(Part, S, nullptr, &Named);
+    // Usually one row has a value in every column: then the part is
+    // satisfiable and each of its columns can hold a value, in one query.
     std::vector<z3::expr> All = Facts;
     for (auto &[Name, V] : S.Cols)
       All.push_back(!V.Null);
     for (auto &[L, Name] : Named)
       All.push_back(L);
-    if (P->possible(All, {}).holds()) {
-      Answer Out;
+    Answer A = P->possible(All, {});
+    if (A.holds()) {
       for (auto &[Name, V] : S.Cols)
         Out.NonNull.push_back(Name);
-      return Out;
+      continue;
     }
+    A = P->possible(Facts, Named, [&](const z3::model &M, Answer &A) {
+      // The witness row answers canHoldValue for its non-NULL columns.
+      for (auto &[Name, V] : S.Cols)
+        if (M.eval(V.Null, true).is_false())
+          A.NonNull.push_back(Name);
+    });
+    if (!A.holds())
+      return A;
+    Out.NonNull.insert(Out.NonNull.end(), A.NonNull.begin(), A.NonNull.end());
   }
-  return P->possible(Facts, Named, [&](const z3::model &M, Answer &A) {
-    // The witness row answers canHoldValue for its non-NULL columns.
-    for (auto &[Name, V] : S.Cols)
-      if (M.eval(V.Null, true).is_false())
-        A.NonNull.push_back(Name);
-  });
+  // Columns no check uses can hold any value of their type.
+  for (const Column &C : T.Columns)
+    if (!llvm::is_contained(Out.NonNull, C.Name))
+      if (llvm::none_of(T.Constraints, [&](const Constraint &K) {
+            return K.Kind == ConstraintKind::Check && K.Check &&
+                   llvm::is_contained(P->Uses.of(K.Check), C.Name);
+          }))
+        Out.NonNull.push_back(C.Name);
+  return Out;
 }
 
 Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
@@ -674,7 +744,7 @@ Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
   const Table T = P->slice(Whole, Seed);
   if (T.Constraints.empty())
     return {}; // no check: any value will do
-  Source S = P->anyRow(T, /*NullVars=*/true);
+  Source S = P->anyRow(T, /*NullVars=*/true, /*Positional=*/true);
   std::vector<std::pair<z3::expr, std::string>> Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   if (const Val *V = S.find(C))
@@ -684,7 +754,7 @@ Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
 
 Answer Prover::implied(const Table &Whole, const Expr &Check) {
   const Table T = P->slice(Whole, columnsOf(Check));
-  Source S = P->anyRow(T, /*NullVars=*/true);
+  Source S = P->anyRow(T, /*NullVars=*/true, /*Positional=*/true);
   std::vector<std::pair<z3::expr, std::string>> Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   Encoder E = P->encoder(S);
@@ -706,7 +776,7 @@ Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
   // is nothing else to satisfy.
   if (!hasChecks(T) && C.Default && isLiteral(*C.Default))
     return {};
-  Source S = P->anyRow(T, /*NullVars=*/true);
+  Source S = P->anyRow(T, /*NullVars=*/true, /*Positional=*/true);
   Encoder E = P->encoder(S);
   Val D = P->defaultValue(E, C);
   for (auto &[Name, V] : S.Cols)

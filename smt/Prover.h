@@ -30,6 +30,9 @@ struct Options {
   unsigned TimeoutMs = 2000;
   /// When set, every query is written there as SMT-LIB (`--dump-smt`).
   std::string DumpDir;
+  /// The file names there: `<DumpName>-NNNNN.smt2`. Provers that share a
+  /// directory need names of their own.
+  std::string DumpName = "query";
 };
 
 struct Stats {
