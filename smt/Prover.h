@@ -9,8 +9,9 @@
 // SQL's three-valued logic.
 //
 // Every query has a timeout; an unknown answer is reported as such, never
-// taken as a proof. Answers are cached on the query's hash-consed terms
-// (the same question about two tables with the same columns is asked once).
+// taken as a proof. Answers are cached on the query's hash-consed terms;
+// a question's own rows name their variables by place, so the same question
+// about other columns of another table is asked once.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MIGC_SMT_PROVER_H
