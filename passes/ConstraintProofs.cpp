@@ -84,6 +84,9 @@ std::string listCore(const std::vector<std::string> &Core) {
       Item = "check " + quote(C);
     else if (C.consume_front("not null on "))
       Item = "not null on " + quote(C);
+    else if (C.consume_front("type of "))
+      Item = "the type of " + quote(C.rsplit('\n').first) + " (" +
+             C.rsplit('\n').second.str() + ")";
     else
       Item = C.str();
     Out += (I == 0 ? "" : I + 1 == Core.size() ? " and " : ", ") + Item;
@@ -428,13 +431,17 @@ private:
                             " satisfies its table's constraints") ||
         !A.fails())
       return true;
-    // A literal that does not fit is literal-out-of-range already.
-    if (A.Core.empty() && (C.Default->Kind == ast::ExprKind::IntLit ||
-                           C.Default->Kind == ast::ExprKind::DecimalLit ||
-                           C.Default->Kind == ast::ExprKind::StringLit))
+    // The default's own type: a literal that does not fit is
+    // literal-out-of-range already.
+    bool OnlyType = llvm::all_of(A.Core, [](llvm::StringRef K) {
+      return K.startswith("type of ");
+    });
+    if (OnlyType && (C.Default->Kind == ast::ExprKind::IntLit ||
+                     C.Default->Kind == ast::ExprKind::DecimalLit ||
+                     C.Default->Kind == ast::ExprKind::StringLit))
       return true;
-    std::string Why = A.Core.empty() ? "does not fit " + C.Ty.str()
-                                     : "violates " + listCore(A.Core);
+    std::string Why = OnlyType ? "does not fit " + C.Ty.str()
+                               : "violates " + listCore(A.Core);
     Out.emplace_back(Rule::DefaultViolatesConstraint, At,
                      "the default of " + dotted(T.Name, C.Name) + " " + Why +
                          ": every insert that omits " + quote(C.Name) +

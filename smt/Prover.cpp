@@ -12,8 +12,12 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 namespace migc::smt {
 
@@ -164,6 +168,83 @@ constexpr size_t MaxInsertedRows = 64;
 
 } // namespace
 
+/// Stops a check that runs past its time. Z3 4.8's own `timeout` can be
+/// lost: its timer thread compares against a shared static that a failed
+/// compare-and-swap overwrites (Z3 issue #5702), and a check clears the
+/// cancel flag as it starts, after the timer has started; on an undecidable
+/// question a lost timeout is a hang. The watchdog interrupts the context at
+/// the deadline and again every period after it until the check returns.
+class Watchdog {
+public:
+  explicit Watchdog(z3::context &Ctx) : Ctx(Ctx) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> Lock(M);
+      Quit = true;
+    }
+    CV.notify_one();
+    if (Thread)
+      Thread->join();
+  }
+
+  /// Runs Check with the context interrupted from Ms milliseconds on.
+  /// Interrupted tells whether it was.
+  template <typename Fn> auto run(unsigned Ms, Fn Check, bool &Interrupted) {
+    struct Armed {
+      Watchdog &W;
+      bool &Out;
+      ~Armed() { Out = W.disarm(); } // also when Check throws
+    } Guard{W(Ms), Interrupted};
+    return Check();
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  z3::context &Ctx;
+  std::mutex M;
+  std::condition_variable CV;
+  std::optional<std::thread> Thread; // started at the first use
+  bool Armed = false, Fired = false, Quit = false;
+  Clock::time_point Deadline;
+  std::chrono::milliseconds Period{0};
+
+  Watchdog &W(unsigned Ms) {
+    arm(Ms);
+    return *this;
+  }
+  void arm(unsigned Ms) {
+    std::lock_guard<std::mutex> Lock(M);
+    if (!Thread)
+      Thread.emplace([this] { loop(); });
+    Armed = true;
+    Fired = false;
+    Period = std::chrono::milliseconds(std::max(Ms, 10u));
+    Deadline = Clock::now() + std::chrono::milliseconds(Ms);
+    CV.notify_one();
+  }
+  bool disarm() {
+    std::lock_guard<std::mutex> Lock(M);
+    Armed = false;
+    CV.notify_one();
+    return Fired;
+  }
+  void loop() {
+    std::unique_lock<std::mutex> Lock(M);
+    while (!Quit) {
+      if (!Armed) {
+        CV.wait(Lock);
+        continue;
+      }
+      CV.wait_until(Lock, Deadline);
+      if (Armed && Clock::now() >= Deadline) {
+        Z3_interrupt(Ctx);
+        Fired = true;
+        Deadline = Clock::now() + Period;
+      }
+    }
+  }
+};
+
 struct Prover::Impl {
   Options Opts;
   Stats St;
@@ -191,8 +272,16 @@ struct Prover::Impl {
   /// their constraints allow.
   llvm::StringMap<std::vector<Source>> Rows;
 
+  /// For the patient checks; an empty solver whose check clears the
+  /// cancel flag an interrupt may leave behind.
+  Watchdog Dog{T.Ctx};
+  z3::solver Reset;
+  /// Whether the last check() was stopped by the watchdog.
+  bool Interrupted = false;
+
   explicit Impl(const Options &O)
-      : Opts(O), Solver(T.Ctx, z3::solver::simple()) {
+      : Opts(O), Solver(T.Ctx, z3::solver::simple()),
+        Reset(T.Ctx, z3::solver::simple()) {
     quick();
   }
 
@@ -208,12 +297,13 @@ struct Prover::Impl {
     Solver.set(P);
   }
   void patient() {
+    // The clock is the watchdog's, not Z3's (see Watchdog).
     z3::params P(T.Ctx);
     P.set("rlimit", 0u);
-    P.set("timeout", Opts.TimeoutMs ? Opts.TimeoutMs : 1u);
     Solver.set(P);
   }
   z3::check_result check(const z3::expr_vector &Lits) {
+    Interrupted = false;
     z3::check_result R = Lits.empty() ? Solver.check() : Solver.check(Lits);
     if (R != z3::unknown)
       return R;
@@ -225,8 +315,25 @@ struct Prover::Impl {
       return R;
     ++St.Retries;
     patient();
-    R = Lits.empty() ? Solver.check() : Solver.check(Lits);
-    quick();
+    // An interrupt that came as the check returned stays set and would
+    // cancel the next call: a check clears it.
+    auto Restore = [&] {
+      if (Interrupted)
+        Reset.check();
+      quick();
+    };
+    try {
+      R = Dog.run(
+          Opts.TimeoutMs ? Opts.TimeoutMs : 1u,
+          [&] { return Lits.empty() ? Solver.check() : Solver.check(Lits); },
+          Interrupted);
+    } catch (...) {
+      Restore();
+      throw;
+    }
+    Restore();
+    if (R != z3::unknown)
+      Interrupted = false;
     return R;
   }
 
@@ -273,7 +380,16 @@ struct Prover::Impl {
     Encoder E = encoder(S);
     for (const Column &C : Tb.Columns)
       if (const Val *V = S.find(C.Name)) {
-        Facts.push_back(E.domain(*V, C.Ty));
+        z3::expr Domain = E.domain(*V, C.Ty);
+        if (Named && !Domain.is_true()) {
+          // A type can be what rules a row out (`check (n > 40000)` on a
+          // smallint): it is named in cores too.
+          z3::expr L = assumption(Named->size());
+          Named->push_back({L, typeOf(C)});
+          Facts.push_back(z3::implies(L, Domain));
+        } else {
+          Facts.push_back(Domain);
+        }
         if (!C.Nullable) {
           if (Named) {
             z3::expr L = assumption(Named->size());
@@ -302,6 +418,11 @@ struct Prover::Impl {
     for (z3::expr &F : E.Side)
       Facts.push_back(F);
     return Facts;
+  }
+
+  /// How a core names the type of C: `type of <column>\n<type>`.
+  static std::string typeOf(const Column &C) {
+    return "type of " + C.Name + "\n" + C.Ty.str();
   }
 
   /// The literal that names a query's I-th constraint for its unsat core:
@@ -395,20 +516,15 @@ struct Prover::Impl {
         C.Model = Solver.get_model();
     } else if (R == z3::unsat) {
       C.V = Verdict::Holds;
-      if (!Lits.empty()) {
-        z3::expr_vector Core = Solver.unsat_core();
-        for (unsigned I = 0; I < Lits.size(); ++I)
-          for (unsigned J = 0; J < Core.size(); ++J)
-            if (z3::eq(Core[J], Lits[I]))
-              C.Core.push_back(I);
-      }
+      if (!Lits.empty())
+        C.Core = minimalCore(Lits);
     } else {
       if (C.Reason.empty())
         C.Reason = Solver.reason_unknown();
       // Z3 says `canceled` or `timeout` depending on where the clock
       // stopped it, and names the incomplete theory in its own syntax.
       llvm::StringRef R(C.Reason);
-      if (R.contains("cancel") || R.contains("timeout"))
+      if (Interrupted || R.contains("cancel") || R.contains("timeout"))
         C.Reason = "timeout after " + std::to_string(Opts.TimeoutMs) + " ms";
       else if (R.contains("incomplete"))
         C.Reason = "incomplete: nonlinear arithmetic";
@@ -422,6 +538,34 @@ struct Prover::Impl {
                       .count();
     Cached &Entry = Cache.insert_or_assign(std::move(Key), std::move(C)).first->second;
     return answer(Entry, Assumptions, Describe);
+  }
+
+  /// The positions in Lits of an unsat core with nothing to spare: Z3's
+  /// core less each assumption the rest are unsat without. (Only for
+  /// answers that are errors or notes, so the extra checks are rare.)
+  std::vector<unsigned> minimalCore(const z3::expr_vector &Lits) {
+    z3::expr_vector Core = Solver.unsat_core();
+    std::vector<unsigned> Out;
+    for (unsigned I = 0; I < Lits.size(); ++I)
+      for (unsigned J = 0; J < Core.size(); ++J)
+        if (z3::eq(Core[J], Lits[I]))
+          Out.push_back(I);
+    for (size_t K = 0; K < Out.size();) {
+      z3::expr_vector Rest(ctx());
+      for (size_t J = 0; J < Out.size(); ++J)
+        if (J != K)
+          Rest.push_back(Lits[Out[J]]);
+      z3::check_result R = z3::unknown;
+      try {
+        R = check(Rest);
+      } catch (const z3::exception &) {
+      }
+      if (R == z3::unsat)
+        Out.erase(Out.begin() + long(K));
+      else
+        ++K;
+    }
+    return Out;
   }
 
   /// The answer a query's result gives, in the names of this query's
