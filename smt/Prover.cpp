@@ -980,6 +980,23 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
     Err.push_back(E);
   Facts.push_back(!z3::mk_or(Err));
   Answer Out = P->possible(Facts, Named);
+  // Every constraint the row breaks, not just the first core: ask again
+  // without the constraints named so far until the rest can hold. They
+  // are listed in the table's order.
+  std::vector<std::string> Order;
+  for (auto &[L, Name] : Named)
+    Order.push_back(Name);
+  for (Answer More = Out; More.fails() && !More.Core.empty();) {
+    llvm::erase_if(Named, [&](const auto &N) {
+      return llvm::is_contained(More.Core, N.second);
+    });
+    More = P->possible(Facts, Named);
+    if (More.fails())
+      Out.Core.insert(Out.Core.end(), More.Core.begin(), More.Core.end());
+  }
+  llvm::sort(Out.Core, [&](const std::string &A, const std::string &B) {
+    return llvm::find(Order, A) < llvm::find(Order, B);
+  });
   if (!Out.unknown())
     Out.Origin = Insert.Range;
   return Out;
