@@ -101,6 +101,9 @@ std::string describeViolated(llvm::StringRef V) {
     return "check " + quote(V);
   if (V.consume_front("not null on "))
     return "not null on " + quote(V);
+  for (llvm::StringRef Key : {"primary key ", "unique constraint ", "unique index "})
+    if (V.consume_front(Key))
+      return Key.str() + quote(V);
   return V.str();
 }
 
@@ -260,15 +263,35 @@ private:
         if (!O.Rows[R].empty())
           At = {O.Rows[R].front()->Range.Start, O.Rows[R].back()->Range.End};
         if (!decided(A, At, "this row satisfies the constraints of " +
-                                quote(O.TableName)) ||
-            !A.fails())
+                                quote(O.TableName)))
           continue;
-        Out.emplace_back(Rule::InsertViolatesConstraint, At,
-                         "this row violates " +
-                             (A.Core.empty() ? "the types of " + quote(O.TableName)
-                                             : listCore(A.Core) + " of " +
-                                                   quote(O.TableName)) +
-                             ": the insert fails");
+        if (A.fails()) {
+          Out.emplace_back(Rule::InsertViolatesConstraint, At,
+                           "this row violates " +
+                               (A.Core.empty()
+                                    ? "the types of " + quote(O.TableName)
+                                    : listCore(A.Core) + " of " +
+                                          quote(O.TableName)) +
+                               ": the insert fails");
+          continue;
+        }
+        Answer K = P.insertedRowUnique(S, O, R);
+        if (!decided(K, At, "this row's keys differ from the rows inserted "
+                            "before it") ||
+            !K.fails())
+          continue;
+        std::string Key;
+        for (size_t I = 0; I < K.Key.size(); ++I)
+          Key += (I ? ", " : "") + quote(K.Key[I]);
+        if (K.Key.size() > 1)
+          Key = "(" + Key + ")";
+        Diagnostic &D = Out.emplace_back(
+            Rule::InsertViolatesConstraint, At,
+            "this row violates " + describeViolated(K.Violated) + " of " +
+                quote(O.TableName) +
+                ": a row inserted before it in this migration has the same " +
+                Key + ", so the insert fails");
+        D.note(K.Origin, "the row with the same " + Key);
       }
       return;
     }

@@ -48,6 +48,8 @@ struct Source {
   /// For the rows before the migration: their table then. Its facts are
   /// added per query, for the columns the query reaches only.
   std::shared_ptr<const Table> Initial;
+  /// For an inserted row: its values in the insert.
+  llvm::SMRange Row;
 
   const Val *find(llvm::StringRef N) const {
     for (auto &[Name, V] : Cols)
@@ -347,7 +349,7 @@ struct Prover::Impl {
   /// column names, as their questions see different slices).
   Source anyRow(const Table &Tb, bool NullVars = false,
                 bool Positional = false) {
-    Source S{{}, {}, {}, {}, {}, ctx().bool_val(true), nullptr};
+    Source S{{}, {}, {}, {}, {}, ctx().bool_val(true), nullptr, {}};
     for (const Column &C : Tb.Columns) {
       Sort K = sortOf(C.Ty);
       if (K == Sort::Any)
@@ -745,7 +747,7 @@ struct Prover::Impl {
 
   Source insertedRow(const Table &Tb, const Op &O, unsigned R,
                      std::vector<z3::expr> &Errors) {
-    Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true), nullptr};
+    Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true), nullptr, {}};
     Encoder E(T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
     for (const Column &C : Tb.Columns) {
       const ExprPtr *Given = nullptr;
@@ -765,6 +767,9 @@ struct Prover::Impl {
     S.Original = S.Cols;
     S.Facts = E.Side;
     Errors = E.Errors;
+    S.Row = O.Range;
+    if (!O.Rows[R].empty())
+      S.Row = {O.Rows[R].front()->Range.Start, O.Rows[R].back()->Range.End};
     return S;
   }
 
@@ -1000,6 +1005,91 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
   if (!Out.unknown())
     Out.Origin = Insert.Range;
   return Out;
+}
+
+Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
+                                 unsigned R) {
+  const Table *Tb = S.findTable(Insert.TableName);
+  if (!Tb)
+    return {};
+  // The keys: the primary key, unique constraints, and unique indexes
+  // without `where` (a partial one binds only the rows it covers).
+  std::vector<std::pair<std::string, std::vector<std::string>>> Keys;
+  for (const Constraint &K : Tb->Constraints)
+    if (K.hasIndex())
+      Keys.push_back({(K.Kind == ConstraintKind::PrimaryKey
+                           ? "primary key "
+                           : "unique constraint ") +
+                          K.Name,
+                      K.Columns});
+  for (const Index *I : S.indexesOn(Tb->Name))
+    if (I->Unique && !I->Where) {
+      std::vector<std::string> Cols;
+      for (const IndexKey &K : I->Keys)
+        Cols.push_back(K.Column);
+      Keys.push_back({"unique index " + I->Name, Cols});
+    }
+  if (Keys.empty())
+    return {};
+  std::vector<z3::expr> Errors;
+  Source New = P->insertedRow(*Tb, Insert, R, Errors);
+  // The rows inserted before it in this migration: earlier rows of the
+  // same insert, and what earlier inserts left (after updates and deletes).
+  std::vector<Source> Others;
+  for (unsigned Q = 0; Q < R; ++Q) {
+    std::vector<z3::expr> Ignored;
+    Others.push_back(P->insertedRow(*Tb, Insert, Q, Ignored));
+  }
+  if (auto It = P->Rows.find(Insert.TableName); It != P->Rows.end())
+    for (const Source &Src : It->second)
+      if (Src.Origin.isValid())
+        Others.push_back(Src);
+  auto IsNumeral = [](const z3::expr &X) { return X.is_numeral(); };
+  for (const auto &[What, Cols] : Keys) {
+    for (const Source &Other : Others) {
+      z3::expr_vector Same(P->ctx());
+      bool Known = Other.Alive.is_true(), Differ = false, Missing = false;
+      for (const std::string &C : Cols) {
+        const Val *A = New.find(C), *B = Other.find(C);
+        if (!A || !B || A->S != B->S) {
+          Missing = true;
+          break;
+        }
+        // NULLs never collide; literals are decided here.
+        if (A->Null.is_true() || B->Null.is_true())
+          Differ = true;
+        else if (A->Null.is_false() && B->Null.is_false() && IsNumeral(A->V) &&
+                 IsNumeral(B->V))
+          Differ |= !z3::eq(A->V, B->V);
+        else
+          Known = false;
+        Same.push_back(!A->Null && !B->Null && A->V == B->V);
+      }
+      if (Missing || Differ)
+        continue;
+      Answer A;
+      if (!Known) {
+        // Only a collision in every run is certain: ask whether the two
+        // rows can avoid it.
+        std::vector<z3::expr> Facts = Other.Facts;
+        Facts.insert(Facts.end(), New.Facts.begin(), New.Facts.end());
+        z3::expr_vector Err(P->ctx());
+        for (z3::expr &E : Errors)
+          Err.push_back(E);
+        Facts.push_back(!z3::mk_or(Err));
+        Facts.push_back(!(Other.Alive && z3::mk_and(Same)));
+        A = P->possible(Facts, {});
+        if (!A.fails())
+          continue; // they can differ (or Z3 could not tell)
+      }
+      A.V = Verdict::Fails;
+      A.Violated = What;
+      A.Key = Cols;
+      A.Origin = Other.Row;
+      return A;
+    }
+  }
+  return {};
 }
 
 // --------------------------------------------------------- migration rows

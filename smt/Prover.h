@@ -78,6 +78,8 @@ struct Answer {
   /// satisfiable: the columns the witness row has a value in (so they can
   /// hold one).
   std::vector<std::string> NonNull;
+  /// insertedRowUnique: the columns of the key two rows share.
+  std::vector<std::string> Key;
 
   bool holds() const { return V == Verdict::Holds; }
   bool fails() const { return V == Verdict::Fails; }
@@ -110,6 +112,14 @@ public:
   Answer defaultAllowed(const ir::Table &T, const ir::Column &C);
   /// (e) Does row R of an insert into T satisfy T's constraints?
   Answer insertedRowOk(const ir::Table &T, const ir::Op &Insert, unsigned R);
+  /// (e) for keys: does row R of an insert certainly repeat the primary
+  /// key or a unique key of a row inserted before it in this migration (in
+  /// the same insert, or by an earlier one and still there)? Fails with
+  /// Violated (`primary key t_pkey`, `unique constraint k`, `unique index
+  /// i`) and Origin, the other row. Rows the table had before the
+  /// migration are unknown, so they are not compared.
+  Answer insertedRowUnique(const ir::Schema &S, const ir::Op &Insert,
+                           unsigned R);
 
   // ------------------------------------------------------- rows of a migration
   /// Starts a migration: every table holds any rows its constraints allow.
