@@ -9,6 +9,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -26,10 +27,25 @@ double secondsSince(std::chrono::steady_clock::time_point Start) {
 }
 } // namespace
 
-void Compilation::load(const Project &P, DiagnosticEngine &Diags) {
+void Compilation::load(const Project &P, DiagnosticEngine &Diags,
+                       const Overlay *Docs) {
   auto Start = std::chrono::steady_clock::now();
   std::vector<unsigned> Shown;
   for (const std::string &Path : P.Files) {
+    if (Docs) {
+      llvm::SmallString<256> Abs(Path);
+      llvm::sys::fs::make_absolute(Abs);
+      llvm::sys::path::remove_dots(Abs, true);
+      auto It = Docs->find(Abs.str());
+      if (It != Docs->end()) {
+        unsigned Id = SM.AddNewSourceBuffer(
+            llvm::MemoryBuffer::getMemBufferCopy(It->second, Path),
+            llvm::SMLoc());
+        if (llvm::is_contained(P.Focus, Path))
+          Shown.push_back(Id);
+        continue;
+      }
+    }
     // Only regular files of sane size: /dev/zero or a FIFO would never end.
     constexpr uint64_t MaxBytes = 256u << 20;
     llvm::sys::fs::file_status St;
@@ -154,6 +170,8 @@ void Compilation::startProofs() {
       }
       if (P)
         Q.Stats[T] = P->stats();
+      if (Opts.FreeSolvers)
+        delete P;
     });
 }
 

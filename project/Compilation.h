@@ -27,6 +27,10 @@ struct CompileOptions {
   /// Prove the constraint obligations with Z3 (passes/ConstraintProofs.h).
   bool Prove = true;
   smt::Options Smt;
+  /// Free each proof thread's solver when the proofs end. A command exits
+  /// without freeing (see main.cpp); a long-lived server (`migc lsp`)
+  /// compiles again and again and must not keep every Z3 context.
+  bool FreeSolvers = false;
 };
 
 class Compilation {
@@ -64,7 +68,9 @@ public:
   static constexpr unsigned ProofThreads = 2;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
-  void load(const Project &P, DiagnosticEngine &Diags);
+  /// A file whose absolute path is in Docs is read from there instead.
+  void load(const Project &P, DiagnosticEngine &Diags,
+            const Overlay *Docs = nullptr);
   /// Parses, orders and replays. Returns false if --at names no migration.
   bool run(DiagnosticEngine &Diags, const CompileOptions &Opts);
 

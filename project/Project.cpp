@@ -28,7 +28,9 @@ std::string projectRootOf(llvm::StringRef Dir) {
     llvm::StringRef Parent = llvm::sys::path::parent_path(Cur);
     if (Parent == Cur)
       break;
-    Cur = Parent;
+    // Parent is a prefix of Cur: assigning it to Cur would read what the
+    // assignment overwrites.
+    Cur.resize(Parent.size());
   }
   return Dir.str();
 }
@@ -148,6 +150,36 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
     else
       P.Files.push_back(F);
   }
+  if (llvm::Error E = readConfig(P))
+    return E;
+  return P;
+}
+
+llvm::Expected<Project> projectOfFile(llvm::StringRef File,
+                                      const Overlay &O) {
+  llvm::SmallString<256> Abs(File);
+  llvm::sys::fs::make_absolute(Abs);
+  llvm::sys::path::remove_dots(Abs, true);
+  Project P;
+  P.Root = projectRootOf(llvm::sys::path::parent_path(Abs));
+  // A file at the top of the file system has no folder to walk: `/` would
+  // take the whole machine (an editor may open any file).
+  bool Top = llvm::sys::path::parent_path(P.Root).empty();
+  if (!Top && llvm::sys::fs::is_directory(P.Root))
+    if (llvm::Error E = collectFiles(P.Root, P.Files))
+      return E;
+  std::string Prefix = P.Root + "/";
+  auto OnDisk = P.Files.size(); // sorted by collectFiles
+  for (const auto &[Path, Text] : O) {
+    llvm::StringRef Doc(Path);
+    bool Below = !Top && Doc.startswith(Prefix) && Doc.endswith(".mig");
+    if ((Below || Doc == Abs) &&
+        !std::binary_search(P.Files.begin(), P.Files.begin() + OnDisk, Path))
+      P.Files.push_back(Path);
+  }
+  if (!llvm::is_contained(P.Files, std::string(Abs)))
+    P.Files.push_back(std::string(Abs));
+  std::sort(P.Files.begin(), P.Files.end());
   if (llvm::Error E = readConfig(P))
     return E;
   return P;

@@ -5,6 +5,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,16 @@ struct Project {
 /// Fails, with a message for the user, when a path cannot be read, when the
 /// paths belong to different projects, or when migc.toml is invalid.
 llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths);
+
+/// Documents held in memory (an editor's unsaved buffers) by absolute path:
+/// they replace the files of the same path when the project is loaded.
+using Overlay = std::map<std::string, std::string, std::less<>>;
+
+/// The project of one file, found as findProject finds it (the nearest
+/// folder with migc.toml, else the file's folder), where the file and other
+/// .mig files below the root may exist only in O. Paths are absolute; Focus
+/// is left empty (every diagnostic is kept).
+llvm::Expected<Project> projectOfFile(llvm::StringRef File, const Overlay &O);
 
 /// A project of exactly the given files, without the rest of their folder
 /// (`migc check --isolated`).

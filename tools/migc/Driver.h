@@ -17,6 +17,7 @@ extern llvm::cl::SubCommand CheckCommand;
 extern llvm::cl::SubCommand SchemaCommand;
 extern llvm::cl::SubCommand GraphCommand;
 extern llvm::cl::SubCommand EmitCommand;
+extern llvm::cl::SubCommand LspCommand;
 
 /// A compiled project with its diagnostic engine, ready for a command.
 struct Session {
@@ -45,6 +46,8 @@ int runCheck();
 int runSchema();
 int runGraph();
 int runEmit();
+/// The Language Server on stdin and stdout (lsp/Server.h).
+int runLsp();
 
 } // namespace migc::driver
 

@@ -38,9 +38,11 @@ int main(int argc, char **argv) {
     Exit(runGraph());
   if (EmitCommand)
     Exit(runEmit());
+  if (LspCommand)
+    Exit(runLsp());
   llvm::errs() << "migc: say what to do: `migc check [PATH...]`, "
                   "`migc schema [--at MIGRATION] [PATH]`, `migc graph "
-                  "[PATH]` or `migc emit --target=postgres [PATH]` (see "
-                  "--help)\n";
+                  "[PATH]`, `migc emit --target=postgres [PATH]` or "
+                  "`migc lsp` (see --help)\n";
   return BadUsage;
 }
