@@ -10,6 +10,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/thread.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -93,11 +94,11 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
   if (!Jobs)
     Jobs = std::max(1u, std::thread::hardware_concurrency());
   Jobs = std::min(Jobs, N);
-  std::vector<std::thread> Threads;
+  std::vector<llvm::thread> Threads;
   for (unsigned I = 1; I < Jobs; ++I)
-    Threads.emplace_back(Work);
+    Threads.emplace_back(llvm::Optional<unsigned>(Compilation::StackBytes), Work);
   Work();
-  for (std::thread &T : Threads)
+  for (llvm::thread &T : Threads)
     T.join();
   return Out;
 }
@@ -133,7 +134,7 @@ struct Compilation::ProofQueue {
   size_t Finished = 0;
   bool Closed = false;
   std::vector<smt::Stats> Stats = std::vector<smt::Stats>(ProofThreads);
-  std::vector<std::thread> Threads;
+  std::vector<llvm::thread> Threads;
 };
 
 void Compilation::startProofs() {
@@ -141,7 +142,7 @@ void Compilation::startProofs() {
   // Task K goes to thread K % ProofThreads: the same split on every
   // machine, so the same answers. Each thread has its own Z3 context.
   for (unsigned T = 0; T < ProofThreads; ++T)
-    Proofs->Threads.emplace_back([this, T] {
+    Proofs->Threads.emplace_back(llvm::Optional<unsigned>(StackBytes), [this, T] {
       ProofQueue &Q = *Proofs;
       // Made at the first task (a Z3 context costs memory), and never
       // destroyed: tearing down a Z3 context with large terms takes
@@ -193,7 +194,7 @@ void Compilation::finishProofs(DiagnosticEngine &Diags) {
     Q.Closed = true;
     Q.Added.notify_all();
   }
-  for (std::thread &T : Q.Threads)
+  for (llvm::thread &T : Q.Threads)
     T.join();
   for (const smt::Stats &S : Q.Stats)
     SmtStats.add(S);

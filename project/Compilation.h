@@ -66,6 +66,12 @@ public:
   /// thread can change a counterexample's values, and the output must not
   /// depend on the machine.
   static constexpr unsigned ProofThreads = 2;
+  /// The stack of every thread migc starts (main.cpp runs the command on
+  /// one too): the stages walk expressions recursively, and an expression
+  /// at the input limits (docs/decisions.md) needs more than 2 MB in the
+  /// proofs. A fixed size makes that independent of `ulimit -s`; only the
+  /// pages used count as memory.
+  static constexpr unsigned StackBytes = 64u << 20;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   /// A file whose absolute path is in Docs is read from there instead.

@@ -7,8 +7,11 @@
 
 #include "tools/migc/Driver.h"
 
+#include "project/Compilation.h"
+
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 using namespace migc::driver;
 
@@ -30,16 +33,21 @@ int main(int argc, char **argv) {
     llvm::errs().flush();
     std::_Exit(Status);
   };
-  if (CheckCommand)
-    Exit(runCheck());
-  if (SchemaCommand)
-    Exit(runSchema());
-  if (GraphCommand)
-    Exit(runGraph());
-  if (EmitCommand)
-    Exit(runEmit());
-  if (LspCommand)
-    Exit(runLsp());
+  // The command runs on a thread with a stack of known size, not the
+  // main thread's `ulimit -s` (see Compilation::StackBytes).
+  int (*Run)() = CheckCommand    ? runCheck
+                 : SchemaCommand ? runSchema
+                 : GraphCommand  ? runGraph
+                 : EmitCommand   ? runEmit
+                 : LspCommand    ? runLsp
+                                 : nullptr;
+  if (Run) {
+    int Status = BadUsage;
+    llvm::thread(llvm::Optional<unsigned>(migc::Compilation::StackBytes),
+                 [&] { Status = Run(); })
+        .join();
+    Exit(Status);
+  }
   llvm::errs() << "migc: say what to do: `migc check [PATH...]`, "
                   "`migc schema [--at MIGRATION] [PATH]`, `migc graph "
                   "[PATH]`, `migc emit --target=postgres [PATH]` or "
