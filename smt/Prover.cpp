@@ -5,6 +5,7 @@
 #include "smt/Encode.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -192,11 +193,8 @@ public:
   /// Runs Check with the context interrupted from Ms milliseconds on.
   /// Interrupted tells whether it was.
   template <typename Fn> auto run(unsigned Ms, Fn Check, bool &Interrupted) {
-    struct Armed {
-      Watchdog &W;
-      bool &Out;
-      ~Armed() { Out = W.disarm(); } // also when Check throws
-    } Guard{W(Ms), Interrupted};
+    arm(Ms);
+    auto Disarm = llvm::make_scope_exit([&] { Interrupted = disarm(); });
     return Check();
   }
 
@@ -210,10 +208,6 @@ private:
   Clock::time_point Deadline;
   std::chrono::milliseconds Period{0};
 
-  Watchdog &W(unsigned Ms) {
-    arm(Ms);
-    return *this;
-  }
   void arm(unsigned Ms) {
     std::lock_guard<std::mutex> Lock(M);
     if (!Thread)
@@ -317,23 +311,23 @@ struct Prover::Impl {
       return R;
     ++St.Retries;
     patient();
-    // An interrupt that came as the check returned stays set and would
-    // cancel the next call: a check clears it.
-    auto Restore = [&] {
-      if (Interrupted)
-        Reset.check();
-      quick();
-    };
-    try {
+    {
+      // Also when the check throws. An interrupt that came as the check
+      // returned stays set and would cancel the next call: a check clears
+      // it.
+      auto Restore = llvm::make_scope_exit([&] {
+        try { // (a destructor must not throw)
+          if (Interrupted)
+            Reset.check();
+          quick();
+        } catch (const z3::exception &) {
+        }
+      });
       R = Dog.run(
           Opts.TimeoutMs ? Opts.TimeoutMs : 1u,
           [&] { return Lits.empty() ? Solver.check() : Solver.check(Lits); },
           Interrupted);
-    } catch (...) {
-      Restore();
-      throw;
     }
-    Restore();
     if (R != z3::unknown)
       Interrupted = false;
     return R;
