@@ -316,4 +316,22 @@ llvm::StringRef refActionName(RefAction A) {
   return "no action";
 }
 
+llvm::SMRange Op::rowRange(unsigned R) const {
+  if (R >= Rows.size() || Rows[R].empty())
+    return Range;
+  return {Rows[R].front()->Range.Start, Rows[R].back()->Range.End};
+}
+
+const ExprPtr *Op::given(unsigned R, const std::vector<Column> &Columns,
+                         size_t I) const {
+  if (R >= Rows.size() || I >= Columns.size())
+    return nullptr;
+  if (InsertColumns.empty())
+    return I < Rows[R].size() ? &Rows[R][I] : nullptr;
+  for (size_t J = 0; J < InsertColumns.size(); ++J)
+    if (InsertColumns[J] == Columns[I].Name)
+      return J < Rows[R].size() ? &Rows[R][J] : nullptr;
+  return nullptr;
+}
+
 } // namespace migc::ir

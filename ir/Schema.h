@@ -187,6 +187,14 @@ struct Op {
   std::string Sql;
   std::optional<std::string> SqlDown;
   std::string Dialect;
+
+  /// insert: where row R's values are written (the whole insert if it has
+  /// none).
+  llvm::SMRange rowRange(unsigned R) const;
+  /// insert: the value row R gives column I of the table's Columns, or
+  /// null when the insert leaves that column out.
+  const ExprPtr *given(unsigned R, const std::vector<Column> &Columns,
+                       size_t I) const;
 };
 
 struct Migration {

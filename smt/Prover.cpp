@@ -267,6 +267,11 @@ struct Prover::Impl {
   /// Tables whose rows this migration has followed; others hold any rows
   /// their constraints allow.
   llvm::StringMap<std::vector<Source>> Rows;
+  /// The rows of the insert insertedRowUnique is looking at, each encoded
+  /// once (with the errors computing it may raise): row R is compared with
+  /// every row before it.
+  const Op *RowsOf = nullptr;
+  std::vector<std::pair<Source, std::vector<z3::expr>>> InsertRows;
 
   /// For the patient checks; an empty solver whose check clears the
   /// cancel flag an interrupt may leave behind.
@@ -744,16 +749,7 @@ struct Prover::Impl {
     Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true), nullptr, {}};
     Encoder E(T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
     for (const Column &C : Tb.Columns) {
-      const ExprPtr *Given = nullptr;
-      if (O.InsertColumns.empty()) {
-        size_t I = size_t(&C - Tb.Columns.data());
-        if (I < O.Rows[R].size())
-          Given = &O.Rows[R][I];
-      } else {
-        for (size_t I = 0; I < O.InsertColumns.size(); ++I)
-          if (O.InsertColumns[I] == C.Name && I < O.Rows[R].size())
-            Given = &O.Rows[R][I];
-      }
+      const ExprPtr *Given = O.given(R, Tb.Columns, &C - Tb.Columns.data());
       Val V = Given ? E.store(E.encode(**Given, C.Ty), C.Ty) : defaultValue(E, C);
       S.Cols.push_back({C.Name, V});
       S.OriginalTypes.push_back(C.Ty);
@@ -761,9 +757,7 @@ struct Prover::Impl {
     S.Original = S.Cols;
     S.Facts = E.Side;
     Errors = E.Errors;
-    S.Row = O.Range;
-    if (!O.Rows[R].empty())
-      S.Row = {O.Rows[R].front()->Range.Start, O.Rows[R].back()->Range.End};
+    S.Row = O.rowRange(R);
     return S;
   }
 
@@ -946,15 +940,7 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
     Out.Origin = Insert.Range;
     for (size_t I = 0; I < T.Columns.size(); ++I) {
       const Column &C = T.Columns[I];
-      const ExprPtr *Given = nullptr;
-      if (Insert.InsertColumns.empty()) {
-        if (I < Insert.Rows[R].size())
-          Given = &Insert.Rows[R][I];
-      } else {
-        for (size_t J = 0; J < Insert.InsertColumns.size(); ++J)
-          if (Insert.InsertColumns[J] == C.Name && J < Insert.Rows[R].size())
-            Given = &Insert.Rows[R][J];
-      }
+      const ExprPtr *Given = Insert.given(R, T.Columns, I);
       bool Null = Given ? (*Given)->Kind == ast::ExprKind::NullLit
                         : !C.Default && !C.Identity;
       if (!C.Nullable && Null) {
@@ -1025,22 +1011,29 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
     }
   if (Keys.empty())
     return {};
-  std::vector<z3::expr> Errors;
-  Source New = P->insertedRow(*Tb, Insert, R, Errors);
+  if (P->RowsOf != &Insert) {
+    P->RowsOf = &Insert;
+    P->InsertRows.clear();
+  }
+  while (P->InsertRows.size() <= R) {
+    std::vector<z3::expr> Errors;
+    Source Row = P->insertedRow(*Tb, Insert, unsigned(P->InsertRows.size()),
+                                Errors);
+    P->InsertRows.emplace_back(std::move(Row), std::move(Errors));
+  }
+  const auto &[New, Errors] = P->InsertRows[R];
   // The rows inserted before it in this migration: earlier rows of the
   // same insert, and what earlier inserts left (after updates and deletes).
-  std::vector<Source> Others;
-  for (unsigned Q = 0; Q < R; ++Q) {
-    std::vector<z3::expr> Ignored;
-    Others.push_back(P->insertedRow(*Tb, Insert, Q, Ignored));
-  }
+  std::vector<const Source *> Others;
+  for (unsigned Q = 0; Q < R; ++Q)
+    Others.push_back(&P->InsertRows[Q].first);
   if (auto It = P->Rows.find(Insert.TableName); It != P->Rows.end())
     for (const Source &Src : It->second)
       if (Src.Origin.isValid())
-        Others.push_back(Src);
-  auto IsNumeral = [](const z3::expr &X) { return X.is_numeral(); };
+        Others.push_back(&Src);
   for (const auto &[What, Cols] : Keys) {
-    for (const Source &Other : Others) {
+    for (const Source *O : Others) {
+      const Source &Other = *O;
       z3::expr_vector Same(P->ctx());
       bool Known = Other.Alive.is_true(), Differ = false, Missing = false;
       for (const std::string &C : Cols) {
@@ -1052,8 +1045,8 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
         // NULLs never collide; literals are decided here.
         if (A->Null.is_true() || B->Null.is_true())
           Differ = true;
-        else if (A->Null.is_false() && B->Null.is_false() && IsNumeral(A->V) &&
-                 IsNumeral(B->V))
+        else if (A->Null.is_false() && B->Null.is_false() &&
+                 A->V.is_numeral() && B->V.is_numeral())
           Differ |= !z3::eq(A->V, B->V);
         else
           Known = false;
@@ -1068,7 +1061,7 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
         std::vector<z3::expr> Facts = Other.Facts;
         Facts.insert(Facts.end(), New.Facts.begin(), New.Facts.end());
         z3::expr_vector Err(P->ctx());
-        for (z3::expr &E : Errors)
+        for (const z3::expr &E : Errors)
           Err.push_back(E);
         Facts.push_back(!z3::mk_or(Err));
         Facts.push_back(!(Other.Alive && z3::mk_and(Same)));
@@ -1088,7 +1081,11 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
 
 // --------------------------------------------------------- migration rows
 
-void Prover::beginMigration() { P->Rows.clear(); }
+void Prover::beginMigration() {
+  P->Rows.clear();
+  P->RowsOf = nullptr;
+  P->InsertRows.clear();
+}
 
 bool Prover::mayHaveRows(llvm::StringRef Table) const {
   auto It = P->Rows.find(Table);

@@ -117,7 +117,9 @@ public:
   /// the same insert, or by an earlier one and still there)? Fails with
   /// Violated (`primary key t_pkey`, `unique constraint k`, `unique index
   /// i`) and Origin, the other row. Rows the table had before the
-  /// migration are unknown, so they are not compared.
+  /// migration are unknown, so they are not compared; a pair Z3 cannot
+  /// decide counts as different (never Unknown: only a certain collision
+  /// is reported).
   Answer insertedRowUnique(const ir::Schema &S, const ir::Op &Insert,
                            unsigned R);
 
