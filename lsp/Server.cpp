@@ -189,11 +189,8 @@ void Server::didOpen(const DidOpenParams &P) {
   D.Text = P.Doc.Text;
   D.Version = P.Doc.Version;
   D.Path.reset();
-  if (std::optional<std::string> Path = uriToPath(P.Doc.Uri)) {
-    llvm::SmallString<256> Abs(*Path);
-    llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
-    D.Path = std::string(Abs);
-  }
+  if (std::optional<std::string> Path = uriToPath(P.Doc.Uri))
+    D.Path = absolutePath(*Path);
   analyze(D.Uri);
 }
 

@@ -34,10 +34,7 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
   std::vector<unsigned> Shown;
   for (const std::string &Path : P.Files) {
     if (Docs) {
-      llvm::SmallString<256> Abs(Path);
-      llvm::sys::fs::make_absolute(Abs);
-      llvm::sys::path::remove_dots(Abs, true);
-      auto It = Docs->find(Abs.str());
+      auto It = Docs->find(absolutePath(Path));
       if (It != Docs->end()) {
         unsigned Id = SM.AddNewSourceBuffer(
             llvm::MemoryBuffer::getMemBufferCopy(It->second, Path),

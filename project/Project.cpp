@@ -101,6 +101,13 @@ llvm::Error readConfig(Project &P) {
 
 } // namespace
 
+std::string absolutePath(llvm::StringRef Path) {
+  llvm::SmallString<256> Abs(Path);
+  llvm::sys::fs::make_absolute(Abs);
+  llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  return std::string(Abs);
+}
+
 llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
   std::vector<std::string> Given(Paths.begin(), Paths.end());
   if (Given.empty())
@@ -114,12 +121,9 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
     bool IsDir = llvm::sys::fs::is_directory(St);
     if (!IsDir && !llvm::sys::fs::is_regular_file(St))
       return fail("'" + Path + "' is not a file or a folder");
-    llvm::SmallString<256> Abs(Path);
-    llvm::sys::fs::make_absolute(Abs);
-    llvm::sys::path::remove_dots(Abs, true);
+    std::string Abs = absolutePath(Path);
     std::string Root =
-        IsDir ? std::string(Abs)
-              : projectRootOf(llvm::sys::path::parent_path(Abs));
+        IsDir ? Abs : projectRootOf(llvm::sys::path::parent_path(Abs));
     if (!P.Root.empty() && P.Root != Root)
       return fail("'" + Path + "' belongs to project '" + Root +
                   "', not to '" + P.Root + "'; check one project at a time");
@@ -133,18 +137,12 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
     WalkFrom = P.Root;
   if (llvm::Error E = collectFiles(WalkFrom.empty() ? "/" : WalkFrom, P.Files))
     return E;
-  auto Absolute = [](llvm::StringRef F) {
-    llvm::SmallString<256> Abs(F);
-    llvm::sys::fs::make_absolute(Abs);
-    llvm::sys::path::remove_dots(Abs, true);
-    return std::string(Abs);
-  };
   // Named files are read even when they lie outside the folder walk (or do
   // not end in .mig); show them under the name the user gave.
   for (const std::string &F : P.Focus) {
-    std::string Abs = Absolute(F);
+    std::string Abs = absolutePath(F);
     auto It = std::find_if(P.Files.begin(), P.Files.end(),
-                           [&](const std::string &G) { return Absolute(G) == Abs; });
+                           [&](const std::string &G) { return absolutePath(G) == Abs; });
     if (It != P.Files.end())
       *It = F;
     else
@@ -157,9 +155,7 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
 
 llvm::Expected<Project> projectOfFile(llvm::StringRef File,
                                       const Overlay &O) {
-  llvm::SmallString<256> Abs(File);
-  llvm::sys::fs::make_absolute(Abs);
-  llvm::sys::path::remove_dots(Abs, true);
+  std::string Abs = absolutePath(File);
   Project P;
   P.Root = projectRootOf(llvm::sys::path::parent_path(Abs));
   // A file at the top of the file system has no folder to walk: `/` would

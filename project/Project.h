@@ -32,6 +32,10 @@ struct Project {
 /// paths belong to different projects, or when migc.toml is invalid.
 llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths);
 
+/// Path made absolute, without `.` and `..` components: how the project
+/// compares paths (and an Overlay holds them).
+std::string absolutePath(llvm::StringRef Path);
+
 /// Documents held in memory (an editor's unsaved buffers) by absolute path:
 /// they replace the files of the same path when the project is loaded.
 using Overlay = std::map<std::string, std::string, std::less<>>;
