@@ -33,6 +33,19 @@ class Checks:
         return ok
 
 
+def compare_catalog(checks, name, expected, read, compare):
+    """Records whether the catalog read() gives matches expected (`migc
+    schema --format=json`): compare(expected, got) lists the differences."""
+    try:
+        got = read()
+    except Exception as e:  # noqa: BLE001
+        checks.record(name, False, str(e))
+        return
+    diffs = compare(expected, got)
+    checks.record("%s (%d tables)" % (name, len(expected["tables"])), not diffs,
+                  "%d difference(s):\n" % len(diffs) + "\n".join(diffs))
+
+
 def run(argv, **kw):
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, **kw)

@@ -515,14 +515,8 @@ def compare_schema(mig, cat):
 # ------------------------------------------------------------- harness -----
 
 def check_compare(checks, name, server, db, expected):
-    try:
-        got = read_catalog(server, db)
-    except Exception as e:  # noqa: BLE001
-        checks.record(name, False, str(e))
-        return
-    diffs = compare_schema(expected, got)
-    checks.record("%s (%d tables)" % (name, len(expected["tables"])), not diffs,
-                  "%d difference(s):\n" % len(diffs) + "\n".join(diffs))
+    common.compare_catalog(checks, name, expected,
+                           lambda: read_catalog(server, db), compare_schema)
 
 
 def db_objects(server, db):

@@ -446,15 +446,8 @@ def apply(server, db, path):
 
 
 def check_compare(checks, name, server, db, expected):
-    try:
-        got = read_catalog(server, db)
-    except Exception as e:  # noqa: BLE001
-        checks.record(name, False, str(e))
-        return
-    diffs = compare_schema(expected, got)
-    ntables = len(expected["tables"])
-    checks.record("%s (%d tables)" % (name, ntables), not diffs,
-                  "%d difference(s):\n" % len(diffs) + "\n".join(diffs))
+    common.compare_catalog(checks, name, expected,
+                           lambda: read_catalog(server, db), compare_schema)
 
 
 def public_objects(server, db):
