@@ -73,28 +73,44 @@ std::string num(unsigned N) { return std::to_string(N); }
 /// The column type of spec section 4.
 static std::string mysqlType(Type T) {
   switch (T.Kind) {
-  case TypeKind::SmallInt: return "SMALLINT";
-  case TypeKind::Int: return "INT";
-  case TypeKind::BigInt: return "BIGINT";
+  case TypeKind::SmallInt:
+    return "SMALLINT";
+  case TypeKind::Int:
+    return "INT";
+  case TypeKind::BigInt:
+    return "BIGINT";
   case TypeKind::Decimal:
     // An unconstrained numeric gets MySQL's widest decimal.
     return T.Length ? "DECIMAL(" + num(T.Length) + "," + num(T.Scale) + ")"
                     : "DECIMAL(65,30)";
-  case TypeKind::Real: return "FLOAT";
-  case TypeKind::Double: return "DOUBLE";
-  case TypeKind::Bool: return "BOOLEAN";
-  case TypeKind::Text: return "LONGTEXT";
+  case TypeKind::Real:
+    return "FLOAT";
+  case TypeKind::Double:
+    return "DOUBLE";
+  case TypeKind::Bool:
+    return "BOOLEAN";
+  case TypeKind::Text:
+    return "LONGTEXT";
   case TypeKind::Varchar:
     return T.Length ? "VARCHAR(" + num(T.Length) + ")" : "LONGTEXT";
-  case TypeKind::Char: return "CHAR(" + num(T.Length ? T.Length : 1) + ")";
-  case TypeKind::Bytes: return "LONGBLOB";
-  case TypeKind::Date: return "DATE";
-  case TypeKind::Time: return "TIME(6)";
-  case TypeKind::Timestamp: return "DATETIME(6)";
-  case TypeKind::Timestamptz: return "TIMESTAMP(6)";
-  case TypeKind::Uuid: return "CHAR(36)";
-  case TypeKind::Json: return "JSON";
-  default: return "LONGTEXT";
+  case TypeKind::Char:
+    return "CHAR(" + num(T.Length ? T.Length : 1) + ")";
+  case TypeKind::Bytes:
+    return "LONGBLOB";
+  case TypeKind::Date:
+    return "DATE";
+  case TypeKind::Time:
+    return "TIME(6)";
+  case TypeKind::Timestamp:
+    return "DATETIME(6)";
+  case TypeKind::Timestamptz:
+    return "TIMESTAMP(6)";
+  case TypeKind::Uuid:
+    return "CHAR(36)";
+  case TypeKind::Json:
+    return "JSON";
+  default:
+    return "LONGTEXT";
   }
 }
 
@@ -110,26 +126,50 @@ bool isLob(Type T) {
 /// 0 for the unbounded types.
 unsigned keyBytes(Type T) {
   switch (T.Kind) {
-  case TypeKind::SmallInt: return 2;
-  case TypeKind::Int: case TypeKind::Real: return 4;
-  case TypeKind::BigInt: case TypeKind::Double: return 8;
-  case TypeKind::Decimal: return 32;
-  case TypeKind::Bool: return 1;
-  case TypeKind::Varchar: return T.Length ? 4 * T.Length + 2 : 0;
-  case TypeKind::Char: return 4 * (T.Length ? T.Length : 1);
-  case TypeKind::Uuid: return 144;
-  case TypeKind::Date: return 3;
-  case TypeKind::Time: case TypeKind::Timestamptz: return 6;
-  case TypeKind::Timestamp: return 8;
-  default: return 0;
+  case TypeKind::SmallInt:
+    return 2;
+  case TypeKind::Int:
+  case TypeKind::Real:
+    return 4;
+  case TypeKind::BigInt:
+  case TypeKind::Double:
+    return 8;
+  case TypeKind::Decimal:
+    return 32;
+  case TypeKind::Bool:
+    return 1;
+  case TypeKind::Varchar:
+    return T.Length ? 4 * T.Length + 2 : 0;
+  case TypeKind::Char:
+    return 4 * (T.Length ? T.Length : 1);
+  case TypeKind::Uuid:
+    return 144;
+  case TypeKind::Date:
+    return 3;
+  case TypeKind::Time:
+  case TypeKind::Timestamptz:
+    return 6;
+  case TypeKind::Timestamp:
+    return 8;
+  default:
+    return 0;
   }
 }
 
-//===--- Expressions -------------------------------------------------------===//
+//===--- Expressions
+//-------------------------------------------------------===//
 
 /// Binding strength, highest binds tightest (MySQL's order).
-enum Level { LOr = 1, LAnd = 2, LNot = 3, LCmp = 5, LAdd = 7, LMul = 8,
-             LUnary = 9, LAtom = 10 };
+enum Level {
+  LOr = 1,
+  LAnd = 2,
+  LNot = 3,
+  LCmp = 5,
+  LAdd = 7,
+  LMul = 8,
+  LUnary = 9,
+  LAtom = 10
+};
 
 struct Printed {
   std::string Text;
@@ -167,19 +207,32 @@ private:
   /// The cast type of MySQL's CAST(), for targets other than bool.
   static std::string castType(Type T) {
     switch (T.Kind) {
-    case TypeKind::SmallInt: case TypeKind::Int: case TypeKind::BigInt:
+    case TypeKind::SmallInt:
+    case TypeKind::Int:
+    case TypeKind::BigInt:
       return "SIGNED";
-    case TypeKind::Decimal: return mysqlType(T);
-    case TypeKind::Real: return "FLOAT";
-    case TypeKind::Double: return "DOUBLE";
-    case TypeKind::Varchar: case TypeKind::Char:
+    case TypeKind::Decimal:
+      return mysqlType(T);
+    case TypeKind::Real:
+      return "FLOAT";
+    case TypeKind::Double:
+      return "DOUBLE";
+    case TypeKind::Varchar:
+    case TypeKind::Char:
       return T.Length ? "CHAR(" + num(T.Length) + ")" : "CHAR";
-    case TypeKind::Bytes: return "BINARY";
-    case TypeKind::Date: return "DATE";
-    case TypeKind::Time: return "TIME(6)";
-    case TypeKind::Timestamp: case TypeKind::Timestamptz: return "DATETIME(6)";
-    case TypeKind::Uuid: return "CHAR(36)";
-    default: return "CHAR"; // text, json
+    case TypeKind::Bytes:
+      return "BINARY";
+    case TypeKind::Date:
+      return "DATE";
+    case TypeKind::Time:
+      return "TIME(6)";
+    case TypeKind::Timestamp:
+    case TypeKind::Timestamptz:
+      return "DATETIME(6)";
+    case TypeKind::Uuid:
+      return "CHAR(36)";
+    default:
+      return "CHAR"; // text, json
     }
   }
 
@@ -243,14 +296,18 @@ private:
       return Printed{at(L, LAdd) + Op + at(R, LAdd), LCmp};
     };
     switch (E.Op) {
-    case OpCode::Mul: return Arith(" * ", LMul);
+    case OpCode::Mul:
+      return Arith(" * ", LMul);
     case OpCode::Div:
       // PostgreSQL's integer division truncates; MySQL's `/` would not.
       return Arith(L.Ty.isInteger() && R.Ty.isInteger() ? " DIV " : " / ",
                    LMul);
-    case OpCode::Mod: return {"MOD(" + print(L) + ", " + print(R) + ")", LAtom};
-    case OpCode::Add: return Arith(" + ", LAdd);
-    case OpCode::Sub: return Arith(" - ", LAdd);
+    case OpCode::Mod:
+      return {"MOD(" + print(L) + ", " + print(R) + ")", LAtom};
+    case OpCode::Add:
+      return Arith(" + ", LAdd);
+    case OpCode::Sub:
+      return Arith(" - ", LAdd);
     case OpCode::Concat: {
       std::vector<const Expr *> Parts;
       concatArgs(E, Parts);
@@ -259,15 +316,24 @@ private:
         Out += (I ? ", " : "") + print(*Parts[I]);
       return {Out + ")", LAtom};
     }
-    case OpCode::Eq: return Cmp(" = ");
-    case OpCode::Ne: return Cmp(" <> ");
-    case OpCode::Lt: return Cmp(" < ");
-    case OpCode::Le: return Cmp(" <= ");
-    case OpCode::Gt: return Cmp(" > ");
-    case OpCode::Ge: return Cmp(" >= ");
-    case OpCode::And: return {at(L, LAnd) + " AND " + at(R, LAnd + 1), LAnd};
-    case OpCode::Or: return {at(L, LOr) + " OR " + at(R, LOr + 1), LOr};
-    default: return {"", LAtom};
+    case OpCode::Eq:
+      return Cmp(" = ");
+    case OpCode::Ne:
+      return Cmp(" <> ");
+    case OpCode::Lt:
+      return Cmp(" < ");
+    case OpCode::Le:
+      return Cmp(" <= ");
+    case OpCode::Gt:
+      return Cmp(" > ");
+    case OpCode::Ge:
+      return Cmp(" >= ");
+    case OpCode::And:
+      return {at(L, LAnd) + " AND " + at(R, LAnd + 1), LAnd};
+    case OpCode::Or:
+      return {at(L, LOr) + " OR " + at(R, LOr + 1), LOr};
+    default:
+      return {"", LAtom};
     }
   }
 
@@ -278,13 +344,18 @@ private:
       return {E.Text, !E.Text.empty() && E.Text[0] == '-' ? LUnary : LAtom};
     case ExprKind::BoolLit:
       return {llvm::StringRef(E.Text).equals_insensitive("true") ? "TRUE"
-                                                                  : "FALSE",
+                                                                 : "FALSE",
               LAtom};
-    case ExprKind::StringLit: return {lit(E.Text), LAtom};
-    case ExprKind::NullLit: return {"NULL", LAtom};
-    case ExprKind::CurrentDate: return {"CURRENT_DATE", LAtom};
-    case ExprKind::Column: return {q(E.Column), LAtom};
-    case ExprKind::Call: return call(E);
+    case ExprKind::StringLit:
+      return {lit(E.Text), LAtom};
+    case ExprKind::NullLit:
+      return {"NULL", LAtom};
+    case ExprKind::CurrentDate:
+      return {"CURRENT_DATE", LAtom};
+    case ExprKind::Column:
+      return {q(E.Column), LAtom};
+    case ExprKind::Call:
+      return call(E);
     case ExprKind::Unary: {
       if (E.Op == OpCode::Not)
         return {"NOT " + at(*E.Args[0], LAtom), LNot};
@@ -293,7 +364,8 @@ private:
         Inner = "(" + Inner + ")"; // `--` would start a comment
       return {(E.Op == OpCode::Neg ? "-" : "+") + Inner, LUnary};
     }
-    case ExprKind::Binary: return binary(E);
+    case ExprKind::Binary:
+      return binary(E);
     case ExprKind::IsNull:
       return {at(*E.Args[0], LAdd) + (E.Negated ? " IS NOT NULL" : " IS NULL"),
               LCmp};
@@ -302,7 +374,8 @@ private:
                   list(E.Args, 1) + ")",
               LCmp};
     case ExprKind::Between:
-      return {at(*E.Args[0], LAdd) + (E.Negated ? " NOT BETWEEN " : " BETWEEN ") +
+      return {at(*E.Args[0], LAdd) +
+                  (E.Negated ? " NOT BETWEEN " : " BETWEEN ") +
                   at(*E.Args[1], LAdd) + " AND " + at(*E.Args[2], LAdd),
               LCmp};
     case ExprKind::Like: {
@@ -326,23 +399,25 @@ private:
         Out += " ELSE " + print(*E.Args.back());
       return {Out + " END", LAtom};
     }
-    case ExprKind::Cast: return cast(E);
+    case ExprKind::Cast:
+      return cast(E);
     }
     return {"", LAtom};
   }
 };
 
-//===--- Statements --------------------------------------------------------===//
+//===--- Statements
+//--------------------------------------------------------===//
 
 /// One statement of the script, or one ALTER TABLE clause group that may be
 /// merged with its neighbours on the same table.
 struct Unit {
   enum KindT { Alter, Ddl, Dml, Note } Kind = Ddl;
-  std::string Table;                 // Alter
-  std::vector<std::string> Clauses;  // Alter
-  std::string Text;                  // Ddl, Dml, Note (verbatim)
+  std::string Table;                   // Alter
+  std::vector<std::string> Clauses;    // Alter
+  std::string Text;                    // Ddl, Dml, Note (verbatim)
   std::set<std::string> Reads, Writes; // Alter: "c:col", "n:name"
-  std::vector<std::string> Warnings; // printed before the statement
+  std::vector<std::string> Warnings;   // printed before the statement
 };
 
 class ScriptBuilder {
@@ -374,8 +449,8 @@ private:
   std::string defaultClause(const Column &C);
   std::string columnDef(const Column &C, llvm::StringRef Table);
   std::string keyParts(const Table &T, const std::vector<std::string> &Cols,
-                       const std::vector<bool> &Desc, bool Unique,
-                       bool Primary, llvm::StringRef What);
+                       const std::vector<bool> &Desc, bool Unique, bool Primary,
+                       llvm::StringRef What);
   std::string constraintDef(const Table &T, const Constraint &C);
   std::string dropConstraint(const Constraint &C);
   void indexClauses(const Index &I, const Table &T, Unit &U);
@@ -387,7 +462,8 @@ private:
 
 std::string ScriptBuilder::defaultClause(const Column &C) {
   const Expr &D = *C.Default;
-  if (D.Kind == ExprKind::Call && llvm::StringRef(D.Text).equals_insensitive("now"))
+  if (D.Kind == ExprKind::Call &&
+      llvm::StringRef(D.Text).equals_insensitive("now"))
     return "CURRENT_TIMESTAMP(6)";
   bool Literal = D.Kind == ExprKind::IntLit || D.Kind == ExprKind::DecimalLit ||
                  D.Kind == ExprKind::StringLit || D.Kind == ExprKind::BoolLit ||
@@ -470,7 +546,8 @@ std::string ScriptBuilder::keyParts(const Table &T,
   else if (TooLong && Primary)
     warn("warning: " + What.str() +
          " indexes only a prefix of its long columns: rows that differ only "
-         "after " + num(Prefix) + " characters collide");
+         "after " +
+         num(Prefix) + " characters collide");
   else if (TooLong)
     warn("note: " + What.str() + " indexes the first " + num(Prefix) +
          " characters of its long columns (MySQL needs a prefix)");
@@ -482,9 +559,12 @@ std::string action(const char *Event, RefAction A, std::string &Warn) {
   case RefAction::NoAction:
     // Said explicitly: MySQL's default shows as RESTRICT in the catalog.
     return std::string(" ON ") + Event + " NO ACTION";
-  case RefAction::Restrict: return std::string(" ON ") + Event + " RESTRICT";
-  case RefAction::Cascade: return std::string(" ON ") + Event + " CASCADE";
-  case RefAction::SetNull: return std::string(" ON ") + Event + " SET NULL";
+  case RefAction::Restrict:
+    return std::string(" ON ") + Event + " RESTRICT";
+  case RefAction::Cascade:
+    return std::string(" ON ") + Event + " CASCADE";
+  case RefAction::SetNull:
+    return std::string(" ON ") + Event + " SET NULL";
   case RefAction::SetDefault:
     Warn = std::string("warning: InnoDB rejects ON ") + Event +
            " SET DEFAULT: emitted as NO ACTION";
@@ -510,11 +590,10 @@ std::string ScriptBuilder::constraintDef(const Table &T, const Constraint &C) {
     return Head + "CHECK (" + expr(C.Check) + ")";
   case ConstraintKind::ForeignKey: {
     std::string W1, W2;
-    std::string S = Head + "FOREIGN KEY (" + names(C.Columns) +
-                    ") REFERENCES " + q(C.RefTable) + " (" +
-                    names(C.RefColumns) + ")" +
-                    action("DELETE", C.OnDelete, W1) +
-                    action("UPDATE", C.OnUpdate, W2);
+    std::string S =
+        Head + "FOREIGN KEY (" + names(C.Columns) + ") REFERENCES " +
+        q(C.RefTable) + " (" + names(C.RefColumns) + ")" +
+        action("DELETE", C.OnDelete, W1) + action("UPDATE", C.OnUpdate, W2);
     if (!W1.empty())
       warn(W1 + " (" + What + ")");
     if (!W2.empty())
@@ -527,10 +606,14 @@ std::string ScriptBuilder::constraintDef(const Table &T, const Constraint &C) {
 
 std::string ScriptBuilder::dropConstraint(const Constraint &C) {
   switch (C.Kind) {
-  case ConstraintKind::PrimaryKey: return "DROP PRIMARY KEY";
-  case ConstraintKind::Unique: return "DROP INDEX " + q(C.Name);
-  case ConstraintKind::Check: return "DROP CONSTRAINT " + q(C.Name);
-  case ConstraintKind::ForeignKey: return "DROP FOREIGN KEY " + q(C.Name);
+  case ConstraintKind::PrimaryKey:
+    return "DROP PRIMARY KEY";
+  case ConstraintKind::Unique:
+    return "DROP INDEX " + q(C.Name);
+  case ConstraintKind::Check:
+    return "DROP CONSTRAINT " + q(C.Name);
+  case ConstraintKind::ForeignKey:
+    return "DROP FOREIGN KEY " + q(C.Name);
   }
   return "";
 }
@@ -551,11 +634,9 @@ void ScriptBuilder::indexClauses(const Index &I, const Table &T, Unit &U) {
            " also rejects duplicates among the rows outside its where: "
            "it does not keep its PostgreSQL meaning");
   }
-  U.Clauses.push_back(std::string("ADD ") + (I.Unique ? "UNIQUE " : "") +
-                      "INDEX " + q(I.Name) + " (" +
-                      keyParts(T, Cols, Desc, I.Unique, false,
-                               "index " + I.Name) +
-                      ")");
+  U.Clauses.push_back(
+      std::string("ADD ") + (I.Unique ? "UNIQUE " : "") + "INDEX " + q(I.Name) +
+      " (" + keyParts(T, Cols, Desc, I.Unique, false, "index " + I.Name) + ")");
   U.Writes.insert("n:" + I.Name);
 }
 
@@ -648,7 +729,8 @@ void ScriptBuilder::createTable(const Table &T, const Schema &After) {
       });
       if (!Keyed) {
         warn("note: MySQL needs an AUTO_INCREMENT column to lead a key: "
-             "index " + T.Name + "_" + C.Name + "_auto added");
+             "index " +
+             T.Name + "_" + C.Name + "_auto added");
         Item("KEY " + q(T.Name + "_" + C.Name + "_auto") + " (" + q(C.Name) +
              ")");
       }
@@ -667,10 +749,10 @@ void ScriptBuilder::alterType(const Op &O, const Schema &After) {
   if (!C || !T0)
     return;
   const Expr *U = O.Value.get();
-  bool Plain = !U || (U->Kind == ExprKind::Column && U->Column == C->Name) ||
-               (U->Kind == ExprKind::Cast &&
-                U->Args[0]->Kind == ExprKind::Column &&
-                U->Args[0]->Column == C->Name);
+  bool Plain =
+      !U || (U->Kind == ExprKind::Column && U->Column == C->Name) ||
+      (U->Kind == ExprKind::Cast && U->Args[0]->Kind == ExprKind::Column &&
+       U->Args[0]->Column == C->Name);
   if (Plain) {
     Unit &A = alter(O.TableName);
     A.Clauses.push_back("MODIFY COLUMN " + columnDef(*C, O.TableName));
@@ -894,17 +976,16 @@ void ScriptBuilder::op(const Op &O) {
                         (O.Value ? " WHERE " + expr(O.Value) : "") + ";");
     break;
   case OpKind::Insert: {
-    stmt(Unit::Dml, "INSERT INTO " + q(TN) +
-                        insertValues(O, q, [&](const ExprPtr &E) {
-                          return expr(E);
-                        }) +
-                        ";");
+    stmt(Unit::Dml,
+         "INSERT INTO " + q(TN) + insertValues(O, q, [&](const ExprPtr &E) {
+           return expr(E);
+         }) + ";");
     break;
   }
   case OpKind::Sql:
     if (!O.Dialect.empty() && O.Dialect != "mysql" && O.Dialect != "mariadb") {
-      stmt(Unit::Note, sqlComment("(sql for " + O.Dialect +
-                               " only, not emitted here)"));
+      stmt(Unit::Note,
+           sqlComment("(sql for " + O.Dialect + " only, not emitted here)"));
     } else {
       warn("note: opaque sql, emitted verbatim");
       stmt(Unit::Ddl, llvm::StringRef(O.Sql).rtrim(" \t\r\n;").str() + ";");
@@ -914,8 +995,8 @@ void ScriptBuilder::op(const Op &O) {
 
   // Warnings go with the first statement of the operation.
   if (Units.size() > First)
-    Units[First].Warnings.insert(Units[First].Warnings.begin(),
-                                 Pending.begin(), Pending.end());
+    Units[First].Warnings.insert(Units[First].Warnings.begin(), Pending.begin(),
+                                 Pending.end());
   else
     for (std::string &W : Pending)
       Units.push_back(Unit{Unit::Note, "", {}, sqlComment(W), {}, {}, {}});
@@ -985,7 +1066,8 @@ void ScriptBuilder::write(llvm::raw_ostream &OS) {
 void emitMySQLScript(const Schema &Before, const Migration &M,
                      const std::vector<Op> &Ops, llvm::StringRef Direction,
                      llvm::raw_ostream &OS) {
-  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
+  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")")
+     << "\n";
   if (M.Description)
     OS << sqlComment(*M.Description) << "\n";
   OS << "-- MySQL/MariaDB: DDL is not transactional, each statement commits "

@@ -135,8 +135,8 @@ std::string postgresStatement(const Op &O) {
   case OpKind::RenameTable:
     return "ALTER TABLE " + T + " RENAME TO " + q(O.Name) + ";";
   case OpKind::AddColumn: {
-    std::string S = "ALTER TABLE " + T + " ADD COLUMN " + columnDef(O.NewColumn) +
-                    ";";
+    std::string S =
+        "ALTER TABLE " + T + " ADD COLUMN " + columnDef(O.NewColumn) + ";";
     for (const Constraint &C : O.Constraints)
       S += "\n" + addConstraint(O.TableName, C);
     return S;
@@ -147,8 +147,9 @@ std::string postgresStatement(const Op &O) {
     return "ALTER TABLE " + T + " RENAME COLUMN " + q(O.ColumnName) + " TO " +
            q(O.Name) + ";";
   case OpKind::AlterColumnType:
-    return alterColumn(O, "TYPE " + postgresType(*O.NewType) +
-                              (O.Value ? " USING (" + expr(O.Value) + ")" : ""));
+    return alterColumn(O,
+                       "TYPE " + postgresType(*O.NewType) +
+                           (O.Value ? " USING (" + expr(O.Value) + ")" : ""));
   case OpKind::SetNotNull:
     return alterColumn(O, "SET NOT NULL");
   case OpKind::DropNotNull:
@@ -160,8 +161,8 @@ std::string postgresStatement(const Op &O) {
   case OpKind::CreateIndex:
     return createIndex(O.NewIndex, O.Concurrently);
   case OpKind::DropIndex:
-    return std::string("DROP INDEX ") + (O.Concurrently ? "CONCURRENTLY " : "") +
-           q(O.Name) + ";";
+    return std::string("DROP INDEX ") +
+           (O.Concurrently ? "CONCURRENTLY " : "") + q(O.Name) + ";";
   case OpKind::AddConstraint:
     return addConstraint(O.TableName, O.Constraints.front());
   case OpKind::DropConstraint:
@@ -190,7 +191,8 @@ std::string postgresStatement(const Op &O) {
 
 void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
                         llvm::StringRef Direction, llvm::raw_ostream &OS) {
-  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")") << "\n";
+  OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")")
+     << "\n";
   if (M.Description)
     OS << sqlComment(*M.Description) << "\n";
   // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.

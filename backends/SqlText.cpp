@@ -19,9 +19,10 @@ std::string joinQuoted(const std::vector<std::string> &Names,
   return Out;
 }
 
-std::string insertValues(
-    const ir::Op &O, llvm::function_ref<std::string(llvm::StringRef)> Quote,
-    llvm::function_ref<std::string(const ir::ExprPtr &)> Expr) {
+std::string
+insertValues(const ir::Op &O,
+             llvm::function_ref<std::string(llvm::StringRef)> Quote,
+             llvm::function_ref<std::string(const ir::ExprPtr &)> Expr) {
   std::string Out;
   if (!O.InsertColumns.empty())
     Out += " (" + joinQuoted(O.InsertColumns, Quote) + ")";

@@ -24,10 +24,10 @@ std::string joinQuoted(const std::vector<std::string> &Names,
 
 /// An insert's ` (cols) VALUES (..), (..)` part (its column list only when
 /// the operation names columns), each value printed by Expr.
-std::string insertValues(
-    const ir::Op &Insert,
-    llvm::function_ref<std::string(llvm::StringRef)> Quote,
-    llvm::function_ref<std::string(const ir::ExprPtr &)> Expr);
+std::string
+insertValues(const ir::Op &Insert,
+             llvm::function_ref<std::string(llvm::StringRef)> Quote,
+             llvm::function_ref<std::string(const ir::ExprPtr &)> Expr);
 
 } // namespace migc::backends
 

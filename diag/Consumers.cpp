@@ -25,11 +25,10 @@ llvm::SourceMgr::DiagKind kindOf(Severity S) {
 /// very long source line so that a hostile line cannot flood the terminal.
 llvm::SMDiagnostic makeMessage(const llvm::SourceMgr &SM, llvm::SMRange R,
                                Severity S, const std::string &Msg) {
-  llvm::SMDiagnostic D =
-      SM.GetMessage(R.Start, kindOf(S), Msg,
-                    R.isValid() && R.Start != R.End
-                        ? llvm::ArrayRef<llvm::SMRange>(R)
-                        : llvm::ArrayRef<llvm::SMRange>());
+  llvm::SMDiagnostic D = SM.GetMessage(R.Start, kindOf(S), Msg,
+                                       R.isValid() && R.Start != R.End
+                                           ? llvm::ArrayRef<llvm::SMRange>(R)
+                                           : llvm::ArrayRef<llvm::SMRange>());
   constexpr int Window = 120;
   llvm::StringRef Line = D.getLineContents();
   // Control characters in the source line would drive the terminal; each
@@ -115,13 +114,17 @@ private:
 
 llvm::json::Object locationJson(const llvm::SourceMgr &SM, llvm::SMRange R) {
   if (!R.Start.isValid())
-    return llvm::json::Object{{"file", nullptr}, {"line", nullptr},
-                              {"column", nullptr}, {"endLine", nullptr},
+    return llvm::json::Object{{"file", nullptr},
+                              {"line", nullptr},
+                              {"column", nullptr},
+                              {"endLine", nullptr},
                               {"endColumn", nullptr}};
   PresumedLoc B = presumedLoc(SM, R.Start);
   PresumedLoc E = presumedLoc(SM, R.End.isValid() ? R.End : R.Start);
-  return llvm::json::Object{{"file", B.File.str()},   {"line", B.Line},
-                            {"column", B.Column},     {"endLine", E.Line},
+  return llvm::json::Object{{"file", B.File.str()},
+                            {"line", B.Line},
+                            {"column", B.Column},
+                            {"endLine", E.Line},
                             {"endColumn", E.Column}};
 }
 
@@ -182,10 +185,9 @@ public:
       L["message"] = llvm::json::Object{{"text", N.Message}};
       Related.push_back(std::move(L));
     }
-    llvm::json::Object R{
-        {"ruleId", ruleName(D.TheRule).str()},
-        {"level", severityName(D.Sev).str()},
-        {"message", llvm::json::Object{{"text", D.Message}}}};
+    llvm::json::Object R{{"ruleId", ruleName(D.TheRule).str()},
+                         {"level", severityName(D.Sev).str()},
+                         {"message", llvm::json::Object{{"text", D.Message}}}};
     // SARIF lines start at 1: a diagnostic without a place has no location.
     if (D.Range.Start.isValid())
       R["locations"] = llvm::json::Array{sarifLocation(SM, D.Range)};
@@ -209,10 +211,11 @@ public:
         {"version", "2.1.0"},
         {"runs",
          llvm::json::Array{llvm::json::Object{
-             {"tool", llvm::json::Object{{"driver",
-                                          llvm::json::Object{
-                                              {"name", "migc"},
-                                              {"rules", std::move(RuleList)}}}}},
+             {"tool",
+              llvm::json::Object{
+                  {"driver",
+                   llvm::json::Object{{"name", "migc"},
+                                      {"rules", std::move(RuleList)}}}}},
              {"results", std::move(Results)}}}}};
     OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Log))) << "\n";
   }
@@ -225,19 +228,19 @@ private:
 
 } // namespace
 
-std::unique_ptr<DiagnosticConsumer>
-makeTextConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS,
-                 bool Colors) {
+std::unique_ptr<DiagnosticConsumer> makeTextConsumer(const llvm::SourceMgr &SM,
+                                                     llvm::raw_ostream &OS,
+                                                     bool Colors) {
   return std::make_unique<TextConsumer>(SM, OS, Colors);
 }
 
-std::unique_ptr<DiagnosticConsumer>
-makeJsonConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS) {
+std::unique_ptr<DiagnosticConsumer> makeJsonConsumer(const llvm::SourceMgr &SM,
+                                                     llvm::raw_ostream &OS) {
   return std::make_unique<JsonConsumer>(SM, OS);
 }
 
-std::unique_ptr<DiagnosticConsumer>
-makeSarifConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS) {
+std::unique_ptr<DiagnosticConsumer> makeSarifConsumer(const llvm::SourceMgr &SM,
+                                                      llvm::raw_ostream &OS) {
   return std::make_unique<SarifConsumer>(SM, OS);
 }
 

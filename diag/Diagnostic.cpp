@@ -149,9 +149,9 @@ bool DiagnosticEngine::isSuppressed(const Diagnostic &D) {
     if (!contains(S.Scope, D.Range.Start) ||
         !llvm::is_contained(S.Rules, D.TheRule))
       continue;
-    if (!Best || S.Scope.End.getPointer() - S.Scope.Start.getPointer() <
-                     Best->Scope.End.getPointer() -
-                         Best->Scope.Start.getPointer())
+    if (!Best ||
+        S.Scope.End.getPointer() - S.Scope.Start.getPointer() <
+            Best->Scope.End.getPointer() - Best->Scope.Start.getPointer())
       Best = &S;
   }
   if (Best)
@@ -205,8 +205,8 @@ void DiagnosticEngine::finish() {
   if (Dropped && Consumer) {
     // Not a rule of its own: a summary of what the limit held back.
     llvm::errs() << "migc: " << Dropped
-                 << " more errors not shown (the limit is "
-                 << Opts.ErrorLimit << "; see --error-limit)\n";
+                 << " more errors not shown (the limit is " << Opts.ErrorLimit
+                 << "; see --error-limit)\n";
   }
   if (Consumer)
     Consumer->finish();

@@ -143,14 +143,13 @@ PresumedLoc presumedLoc(const llvm::SourceMgr &SM, llvm::SMLoc L);
 
 /// clang-style text with the source line and a caret.
 std::unique_ptr<DiagnosticConsumer>
-makeTextConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS,
-                 bool Colors);
+makeTextConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS, bool Colors);
 /// One JSON array of diagnostics, written at finish.
-std::unique_ptr<DiagnosticConsumer>
-makeJsonConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS);
+std::unique_ptr<DiagnosticConsumer> makeJsonConsumer(const llvm::SourceMgr &SM,
+                                                     llvm::raw_ostream &OS);
 /// SARIF 2.1.0, written at finish.
-std::unique_ptr<DiagnosticConsumer>
-makeSarifConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS);
+std::unique_ptr<DiagnosticConsumer> makeSarifConsumer(const llvm::SourceMgr &SM,
+                                                      llvm::raw_ostream &OS);
 
 /// Compares diagnostics with `expected-<severity>[@[+-]N] {{text}}` comments
 /// in the sources, as clang -verify does. Reports mismatches to OS.

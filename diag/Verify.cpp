@@ -33,8 +33,7 @@ std::optional<Severity> parseSeverity(llvm::StringRef &S) {
 
 /// Collects the expectations of one buffer.
 void scanBuffer(const llvm::SourceMgr &SM, unsigned Buf,
-                std::vector<Expected> &Out, llvm::raw_ostream &Errs,
-                bool &Ok) {
+                std::vector<Expected> &Out, llvm::raw_ostream &Errs, bool &Ok) {
   llvm::StringRef Text = SM.getMemoryBuffer(Buf)->getBuffer();
   unsigned Line = 1;
   while (!Text.empty()) {
@@ -67,7 +66,8 @@ void scanBuffer(const llvm::SourceMgr &SM, unsigned Buf,
         Ok = false;
         continue;
       }
-      Out.push_back({Buf, unsigned(Target), *Sev, S.take_front(Close - 2).str()});
+      Out.push_back(
+          {Buf, unsigned(Target), *Sev, S.take_front(Close - 2).str()});
     }
     ++Line;
   }
@@ -75,7 +75,8 @@ void scanBuffer(const llvm::SourceMgr &SM, unsigned Buf,
 } // namespace
 
 void VerifyConsumer::handle(const Diagnostic &D) {
-  // The rule is part of what a test can match: {{does not exist [unknown-table]}}.
+  // The rule is part of what a test can match: {{does not exist
+  // [unknown-table]}}.
   Diags.push_back({D.Range.Start, D.Sev,
                    D.Message + " [" + ruleName(D.TheRule).str() + "]"});
   for (const DiagNote &N : D.Notes)

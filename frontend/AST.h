@@ -135,13 +135,13 @@ enum class OpKind {
 struct Op {
   OpKind Kind;
   llvm::SMRange Range;
-  Name Table;   // the table operated on
-  Name Column;  // the column operated on
-  Name NewName; // rename targets; index and constraint names
-  std::vector<ColumnDef> Columns;               // create table, add column
-  std::vector<TableConstraint> Constraints;     // create table, add constraint
-  TypeName Type;                                // alter column type
-  ExprPtr Value;  // set default, using, where of update/delete/index
+  Name Table;                     // the table operated on
+  Name Column;                    // the column operated on
+  Name NewName;                   // rename targets; index and constraint names
+  std::vector<ColumnDef> Columns; // create table, add column
+  std::vector<TableConstraint> Constraints; // create table, add constraint
+  TypeName Type;                            // alter column type
+  ExprPtr Value; // set default, using, where of update/delete/index
   bool Unique = false, Concurrently = false;
   std::vector<IndexColumn> IndexColumns;
   std::vector<Assignment> Assignments;

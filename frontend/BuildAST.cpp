@@ -44,8 +44,9 @@ bool BuildContext::broken(antlr4::tree::ParseTree *T) const {
     antlr4::Token *Tok = E->getSymbol();
     size_t Type = Tok->getType();
     bool Inserted = Tok->getTokenIndex() == size_t(-1); // conjured
-    return !(Inserted && (Type == MigParser::SEMI || Type == MigParser::RPAREN ||
-                          Type == MigParser::RBRACE));
+    return !(Inserted &&
+             (Type == MigParser::SEMI || Type == MigParser::RPAREN ||
+              Type == MigParser::RBRACE));
   }
   // Every rule of the grammar reads at least one token: an empty one was
   // conjured by error recovery (a token set repaired by insertion).
@@ -77,8 +78,8 @@ ast::Name buildName(MigParser::IdentifierContext *C, BuildContext &Ctx) {
   antlr4::Token *T = C->getStart();
   N.Range = Ctx.range(T);
   llvm::StringRef Text = Ctx.text(T);
-  N.Text = T->getType() == MigParser::QUOTED_IDENT ? unquote(Text, '"')
-                                                    : Text.str();
+  N.Text =
+      T->getType() == MigParser::QUOTED_IDENT ? unquote(Text, '"') : Text.str();
   return N;
 }
 
@@ -138,7 +139,8 @@ void buildItem(MigParser::MigrationItemContext *I, ast::Migration &M,
     if (M.Description)
       duplicateItem(R, "description", Ctx);
     M.Description = stringOf(D->STRING(), Ctx);
-  } else if (auto *Irr = dynamic_cast<MigParser::IrreversibleItemContext *>(I)) {
+  } else if (auto *Irr =
+                 dynamic_cast<MigParser::IrreversibleItemContext *>(I)) {
     if (M.Irreversible)
       duplicateItem(R, "irreversible", Ctx);
     M.Irreversible = stringOf(Irr->STRING(), Ctx).value_or("");
@@ -175,8 +177,8 @@ void checkShape(const ast::Migration &M, BuildContext &Ctx) {
 ast::File buildFile(MigParser::FileContext *Tree, BuildContext &Ctx) {
   ast::File F;
   for (MigParser::MigrationContext *MC : Tree->migration()) {
-    if (!MC->identifier() || (Ctx.HadSyntaxErrors && MC->exception &&
-                              !MC->identifier()->getStart()))
+    if (!MC->identifier() ||
+        (Ctx.HadSyntaxErrors && MC->exception && !MC->identifier()->getStart()))
       continue;
     ast::Migration M;
     M.MigName = buildName(MC->identifier(), Ctx);

@@ -136,7 +136,8 @@ void createTable(P::CreateTableContext *C, ast::Op &O, BuildContext &Ctx) {
                                     Ctx));
       continue;
     }
-    auto *TCC = static_cast<P::ConstraintElementContext *>(E)->tableConstraint();
+    auto *TCC =
+        static_cast<P::ConstraintElementContext *>(E)->tableConstraint();
     ast::TableConstraint TC = tableConstraint(TCC->tableConstraintBody(), Ctx);
     TC.Range = Ctx.range(TCC);
     if (TCC->identifier())
@@ -174,8 +175,8 @@ void createIndex(P::CreateIndexContext *C, ast::Op &O, BuildContext &Ctx) {
     O.NewName = buildName(Ids[0], Ctx);
   O.Table = buildName(Ids.back(), Ctx);
   for (P::IndexColumnContext *IC : C->indexColumn())
-    O.IndexColumns.push_back({buildName(IC->identifier(), Ctx),
-                              IC->DESC() != nullptr});
+    O.IndexColumns.push_back(
+        {buildName(IC->identifier(), Ctx), IC->DESC() != nullptr});
   if (C->expr())
     O.Value = buildExpr(C->expr(), Ctx);
 }

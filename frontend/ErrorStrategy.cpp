@@ -18,18 +18,58 @@ namespace {
 bool isSoftKeyword(size_t T) {
   using P = MigParser;
   switch (T) {
-  case P::MIGRATION: case P::REQUIRES: case P::AUTHOR: case P::DESCRIPTION:
-  case P::IRREVERSIBLE: case P::UP: case P::DOWN: case P::CREATE:
-  case P::TABLE: case P::DROP: case P::RENAME: case P::ADD: case P::COLUMN:
-  case P::ALTER: case P::TYPE: case P::INDEX: case P::CONCURRENTLY:
-  case P::VALID: case P::KEY: case P::UPDATE: case P::DELETE: case P::INSERT:
-  case P::SQL: case P::DIALECT: case P::CASCADE: case P::RESTRICT: case P::NO:
-  case P::ACTION: case P::ASC: case P::DESC: case P::PRECISION:
-  case P::SMALLINT: case P::INT: case P::INTEGER_KW: case P::BIGINT:
-  case P::DECIMAL: case P::NUMERIC: case P::REAL: case P::FLOAT:
-  case P::DOUBLE: case P::BOOL: case P::BOOLEAN: case P::TEXT: case P::VARCHAR:
-  case P::CHAR: case P::BYTES: case P::DATE: case P::TIME: case P::TIMESTAMP:
-  case P::TIMESTAMPTZ: case P::UUID: case P::JSON:
+  case P::MIGRATION:
+  case P::REQUIRES:
+  case P::AUTHOR:
+  case P::DESCRIPTION:
+  case P::IRREVERSIBLE:
+  case P::UP:
+  case P::DOWN:
+  case P::CREATE:
+  case P::TABLE:
+  case P::DROP:
+  case P::RENAME:
+  case P::ADD:
+  case P::COLUMN:
+  case P::ALTER:
+  case P::TYPE:
+  case P::INDEX:
+  case P::CONCURRENTLY:
+  case P::VALID:
+  case P::KEY:
+  case P::UPDATE:
+  case P::DELETE:
+  case P::INSERT:
+  case P::SQL:
+  case P::DIALECT:
+  case P::CASCADE:
+  case P::RESTRICT:
+  case P::NO:
+  case P::ACTION:
+  case P::ASC:
+  case P::DESC:
+  case P::PRECISION:
+  case P::SMALLINT:
+  case P::INT:
+  case P::INTEGER_KW:
+  case P::BIGINT:
+  case P::DECIMAL:
+  case P::NUMERIC:
+  case P::REAL:
+  case P::FLOAT:
+  case P::DOUBLE:
+  case P::BOOL:
+  case P::BOOLEAN:
+  case P::TEXT:
+  case P::VARCHAR:
+  case P::CHAR:
+  case P::BYTES:
+  case P::DATE:
+  case P::TIME:
+  case P::TIMESTAMP:
+  case P::TIMESTAMPTZ:
+  case P::UUID:
+  case P::JSON:
     return true;
   default:
     return false;
@@ -66,8 +106,9 @@ public:
       : Ctx(Ctx), MaxErrors(MaxErrors) {}
 
 protected:
-  void reportNoViableAlternative(antlr4::Parser *P,
-                                 const antlr4::NoViableAltException &E) override {
+  void
+  reportNoViableAlternative(antlr4::Parser *P,
+                            const antlr4::NoViableAltException &E) override {
     antlr4::Token *T = E.getOffendingToken();
     report(P, T, "unexpected " + show(T), P->getExpectedTokens(),
            /*AfterPrevious=*/T && T->getType() == antlr4::Token::EOF);
@@ -75,8 +116,9 @@ protected:
 
   void reportInputMismatch(antlr4::Parser *P,
                            const antlr4::InputMismatchException &E) override {
-    report(P, E.getOffendingToken(), "unexpected " + show(E.getOffendingToken()),
-           E.getExpectedTokens(), /*AfterPrevious=*/true);
+    report(P, E.getOffendingToken(),
+           "unexpected " + show(E.getOffendingToken()), E.getExpectedTokens(),
+           /*AfterPrevious=*/true);
   }
 
   void reportUnwantedToken(antlr4::Parser *P) override {
@@ -142,8 +184,7 @@ protected:
                            "unexpected " + show(First) +
                                " outside a migration; expected `migration`");
     Ctx.HadSyntaxErrors = true;
-    while (In->LA(1) != MigParser::MIGRATION &&
-           In->LA(1) != antlr4::Token::EOF)
+    while (In->LA(1) != MigParser::MIGRATION && In->LA(1) != antlr4::Token::EOF)
       P->consume();
   }
 

@@ -73,7 +73,7 @@ size_t Tokenizer::word() {
   while (I < Text.size() && isWordChar(Text[I]))
     ++I;
   llvm::StringRef W = Text.slice(Pos, I);
-  Pos = I; // a word holds no newline
+  Pos = I;           // a word holds no newline
   if (W.size() > 16) // longer than any keyword
     return L::IDENT;
   char Lower[17];
@@ -129,22 +129,36 @@ size_t Tokenizer::lexToken(size_t &Channel) {
     advance(End + 2 - Pos);
     return L::BLOCK_COMMENT;
   }
-  case '=': return N == '=' ? Op(2, L::EQEQ) : Op(1, L::EQ);
-  case '|': return N == '|' ? Op(2, L::CONCAT) : Op(1, L::BAD_CHAR);
-  case '!': return N == '=' ? Op(2, L::BANG_EQ) : Op(1, L::BAD_CHAR);
+  case '=':
+    return N == '=' ? Op(2, L::EQEQ) : Op(1, L::EQ);
+  case '|':
+    return N == '|' ? Op(2, L::CONCAT) : Op(1, L::BAD_CHAR);
+  case '!':
+    return N == '=' ? Op(2, L::BANG_EQ) : Op(1, L::BAD_CHAR);
   case '<':
     return N == '>' ? Op(2, L::NE) : N == '=' ? Op(2, L::LE) : Op(1, L::LT);
-  case '>': return N == '=' ? Op(2, L::GE) : Op(1, L::GT);
-  case '(': return Op(1, L::LPAREN);
-  case ')': return Op(1, L::RPAREN);
-  case '{': return Op(1, L::LBRACE);
-  case '}': return Op(1, L::RBRACE);
-  case ',': return Op(1, L::COMMA);
-  case ';': return Op(1, L::SEMI);
-  case '.': return Op(1, L::DOT);
-  case '+': return Op(1, L::PLUS);
-  case '*': return Op(1, L::STAR);
-  case '%': return Op(1, L::PERCENT);
+  case '>':
+    return N == '=' ? Op(2, L::GE) : Op(1, L::GT);
+  case '(':
+    return Op(1, L::LPAREN);
+  case ')':
+    return Op(1, L::RPAREN);
+  case '{':
+    return Op(1, L::LBRACE);
+  case '}':
+    return Op(1, L::RBRACE);
+  case ',':
+    return Op(1, L::COMMA);
+  case ';':
+    return Op(1, L::SEMI);
+  case '.':
+    return Op(1, L::DOT);
+  case '+':
+    return Op(1, L::PLUS);
+  case '*':
+    return Op(1, L::STAR);
+  case '%':
+    return Op(1, L::PERCENT);
   default:
     // Newlines were skipped as whitespace, so one byte never spans a line.
     return Op(1, L::BAD_CHAR);
@@ -200,14 +214,16 @@ std::string crossCheckLexers(llvm::StringRef Text) {
     std::unique_ptr<antlr4::Token> R = Reference.nextToken();
     std::unique_ptr<antlr4::Token> O = Ours.nextToken();
     auto Show = [&](antlr4::Token &T) {
-      return std::string(Reference.getVocabulary().getSymbolicName(T.getType())) +
+      return std::string(
+                 Reference.getVocabulary().getSymbolicName(T.getType())) +
              "[" + std::to_string(T.getStartIndex()) + "," +
              std::to_string(T.getStopIndex()) + "] line " +
              std::to_string(T.getLine()) + ":" +
              std::to_string(T.getCharPositionInLine()) + " channel " +
              std::to_string(T.getChannel());
     };
-    if (R->getType() != O->getType() || R->getStartIndex() != O->getStartIndex() ||
+    if (R->getType() != O->getType() ||
+        R->getStartIndex() != O->getStartIndex() ||
         (R->getType() != antlr4::Token::EOF &&
          R->getStopIndex() != O->getStopIndex()) ||
         R->getLine() != O->getLine() ||

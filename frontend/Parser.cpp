@@ -51,8 +51,7 @@ void checkEncoding(llvm::StringRef Text, const char *Base, DiagList &Diags) {
     // U+10FFFF, as PostgreSQL's UTF-8 validation does.
     unsigned Len = llvm::getNumBytesForUTF8(C);
     const auto *P = reinterpret_cast<const llvm::UTF8 *>(Text.data() + I);
-    bool Ok = I + Len <= Text.size() &&
-              llvm::isLegalUTF8Sequence(P, P + Len);
+    bool Ok = I + Len <= Text.size() && llvm::isLegalUTF8Sequence(P, P + Len);
     if (Ok) {
       I += Len;
       continue;
@@ -69,10 +68,10 @@ void checkEncoding(llvm::StringRef Text, const char *Base, DiagList &Diags) {
            static_cast<unsigned char>(Text[FirstBad]));
   Diags.emplace_back(Rule::InvalidEncoding, llvm::SMRange(L, L),
                      std::string("invalid UTF-8: byte ") + Hex +
-                         (BadCount > 1 ? " is the first of " +
-                                             std::to_string(BadCount) +
-                                             " invalid bytes"
-                                       : std::string()) +
+                         (BadCount > 1
+                              ? " is the first of " + std::to_string(BadCount) +
+                                    " invalid bytes"
+                              : std::string()) +
                          "; save the file as UTF-8");
 }
 
@@ -92,9 +91,9 @@ bool sameLine(const char *A, const char *B) {
 }
 
 /// Parses `-- migc-ignore: rule, rule reason`.
-std::optional<PendingSuppression>
-parseSuppression(llvm::StringRef Comment, llvm::SMRange Range,
-                 DiagList &Diags) {
+std::optional<PendingSuppression> parseSuppression(llvm::StringRef Comment,
+                                                   llvm::SMRange Range,
+                                                   DiagList &Diags) {
   llvm::StringRef S = Comment.drop_front(2).ltrim();
   if (!S.consume_front("migc-ignore:"))
     return std::nullopt;
@@ -240,9 +239,10 @@ private:
                      llvm::SMLoc::getFromPointer(BadEnd));
     size_t N = BadEnd - BadStart;
     error(Rule::SyntaxError, At,
-          N == 1 ? "unexpected character " + describeByte(*BadStart)
-                 : std::to_string(N) + " unexpected characters, starting with " +
-                       describeByte(*BadStart));
+          N == 1
+              ? "unexpected character " + describeByte(*BadStart)
+              : std::to_string(N) + " unexpected characters, starting with " +
+                    describeByte(*BadStart));
     BadStart = BadEnd = nullptr;
   }
 
@@ -273,12 +273,18 @@ private:
       break;
     // Operators that chain (comparisons cannot: `a = b = c` is no
     // expression, so they add no depth).
-    case MigLexer::AND: case MigLexer::OR: case MigLexer::CONCAT:
-    case MigLexer::STAR: case MigLexer::SLASH: case MigLexer::PERCENT:
+    case MigLexer::AND:
+    case MigLexer::OR:
+    case MigLexer::CONCAT:
+    case MigLexer::STAR:
+    case MigLexer::SLASH:
+    case MigLexer::PERCENT:
       UnaryRun = 0;
       ++Chain.back();
       break;
-    case MigLexer::COMMA: case MigLexer::WHEN: case MigLexer::THEN:
+    case MigLexer::COMMA:
+    case MigLexer::WHEN:
+    case MigLexer::THEN:
     case MigLexer::ELSE:
       UnaryRun = 0;
       Chain.back() = 0;

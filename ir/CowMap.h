@@ -1,4 +1,5 @@
-//===- CowMap.h - A map whose copies share storage until written -*- C++ -*-===//
+//===- CowMap.h - A map whose copies share storage until written -*- C++
+//-*-===//
 //
 // Schema snapshots are taken once per migration (before `up`, to check and
 // replay `down`); a plain std::map copy would make replaying a long history
@@ -115,7 +116,9 @@ public:
   std::vector<std::pair<const std::string *, const V *>> sorted() const {
     std::vector<std::pair<const std::string *, const V *>> Out;
     Out.reserve(Count);
-    forEach([&](const std::string &K, const V &Val) { Out.push_back({&K, &Val}); });
+    forEach([&](const std::string &K, const V &Val) {
+      Out.push_back({&K, &Val});
+    });
     std::sort(Out.begin(), Out.end(),
               [](const auto &A, const auto &B) { return *A.first < *B.first; });
     return Out;

@@ -39,19 +39,32 @@ int precedence(const Expr &E) {
   switch (E.Kind) {
   case ExprKind::Binary:
     switch (E.Op) {
-    case OpCode::Or: return 1;
-    case OpCode::And: return 2;
-    case OpCode::Eq: case OpCode::Ne: case OpCode::Lt: case OpCode::Le:
-    case OpCode::Gt: case OpCode::Ge: return 5;
-    case OpCode::Concat: return 7;
-    case OpCode::Add: case OpCode::Sub: return 8;
-    default: return 9;
+    case OpCode::Or:
+      return 1;
+    case OpCode::And:
+      return 2;
+    case OpCode::Eq:
+    case OpCode::Ne:
+    case OpCode::Lt:
+    case OpCode::Le:
+    case OpCode::Gt:
+    case OpCode::Ge:
+      return 5;
+    case OpCode::Concat:
+      return 7;
+    case OpCode::Add:
+    case OpCode::Sub:
+      return 8;
+    default:
+      return 9;
     }
   case ExprKind::Unary:
     return E.Op == OpCode::Not ? 3 : 10;
   case ExprKind::IsNull:
     return 4;
-  case ExprKind::In: case ExprKind::Between: case ExprKind::Like:
+  case ExprKind::In:
+  case ExprKind::Between:
+  case ExprKind::Like:
     return 6;
   default:
     return 11;
@@ -60,24 +73,42 @@ int precedence(const Expr &E) {
 
 const char *opText(OpCode Op) {
   switch (Op) {
-  case OpCode::Neg: return "-";
-  case OpCode::Plus: return "+";
-  case OpCode::Not: return "not ";
-  case OpCode::Mul: return " * ";
-  case OpCode::Div: return " / ";
-  case OpCode::Mod: return " % ";
-  case OpCode::Add: return " + ";
-  case OpCode::Sub: return " - ";
-  case OpCode::Concat: return " || ";
-  case OpCode::Eq: return " = ";
-  case OpCode::Ne: return " <> ";
-  case OpCode::Lt: return " < ";
-  case OpCode::Le: return " <= ";
-  case OpCode::Gt: return " > ";
-  case OpCode::Ge: return " >= ";
-  case OpCode::And: return " and ";
-  case OpCode::Or: return " or ";
-  case OpCode::None: return "";
+  case OpCode::Neg:
+    return "-";
+  case OpCode::Plus:
+    return "+";
+  case OpCode::Not:
+    return "not ";
+  case OpCode::Mul:
+    return " * ";
+  case OpCode::Div:
+    return " / ";
+  case OpCode::Mod:
+    return " % ";
+  case OpCode::Add:
+    return " + ";
+  case OpCode::Sub:
+    return " - ";
+  case OpCode::Concat:
+    return " || ";
+  case OpCode::Eq:
+    return " = ";
+  case OpCode::Ne:
+    return " <> ";
+  case OpCode::Lt:
+    return " < ";
+  case OpCode::Le:
+    return " <= ";
+  case OpCode::Gt:
+    return " > ";
+  case OpCode::Ge:
+    return " >= ";
+  case OpCode::And:
+    return " and ";
+  case OpCode::Or:
+    return " or ";
+  case OpCode::None:
+    return "";
   }
   return "";
 }
@@ -213,8 +244,9 @@ void printInto(const Expr &E, std::string &Out, const PrintOptions &O) {
   case ExprKind::Cast:
     Out += "cast(";
     printInto(*E.Args[0], Out, O);
-    Out += " as " + (O.TypeSpelling ? O.TypeSpelling(E.CastType)
-                                    : E.CastType.str()) + ")";
+    Out += " as " +
+           (O.TypeSpelling ? O.TypeSpelling(E.CastType) : E.CastType.str()) +
+           ")";
     return;
   }
 }

@@ -33,9 +33,9 @@ struct Expr {
   bool Negated = false;
   bool HasElse = false;
   Type Ty = Type::of(TypeKind::Error);
-  Type CastType;          // Cast
-  std::string Text;       // literal text (unescaped), function name
-  std::string Column;     // Column
+  Type CastType;      // Cast
+  std::string Text;   // literal text (unescaped), function name
+  std::string Column; // Column
   llvm::SMRange Range;
   std::vector<ExprPtr> Args;
 };
@@ -64,7 +64,8 @@ void forEachColumn(const Expr &E, llvm::function_ref<void(const Expr &)> F);
 bool usesColumn(const Expr &E, llvm::StringRef Column);
 
 /// The expression with column From renamed to To (shares unchanged nodes).
-ExprPtr renameColumn(const ExprPtr &E, llvm::StringRef From, llvm::StringRef To);
+ExprPtr renameColumn(const ExprPtr &E, llvm::StringRef From,
+                     llvm::StringRef To);
 
 /// Whether the expression contains a call whose value changes between calls
 /// or rows (now(), current_date).

@@ -2,8 +2,8 @@
 
 #include "ir/Inverse.h"
 #include "ir/Names.h"
-#include "ir/Touches.h"
 #include "ir/Replay.h"
+#include "ir/Touches.h"
 #include "ir/TypeCheck.h"
 
 #include <set>
@@ -34,7 +34,8 @@ private:
   }
 
   Column column(const ast::ColumnDef &C);
-  Constraint constraint(const ast::TableConstraint &C, llvm::StringRef TableName,
+  Constraint constraint(const ast::TableConstraint &C,
+                        llvm::StringRef TableName,
                         llvm::ArrayRef<Column> Columns,
                         const Table *SelfReference);
   void nameConstraints(std::vector<Constraint> &Cs, llvm::StringRef Table);
@@ -140,8 +141,8 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
   else
     Diags.emplace_back(Rule::FkTargetNotUnique, C.RefTable.Range,
                        "table " + quote(K.RefTable) +
-                           " has no primary key, so `references " +
-                           K.RefTable + "` needs the columns it refers to");
+                           " has no primary key, so `references " + K.RefTable +
+                           "` needs the columns it refers to");
   return K;
 }
 
@@ -171,15 +172,16 @@ void Lowerer::nameConstraints(std::vector<Constraint> &Cs,
       C.Name = chooseName(Table, joinColumns(C.Columns), "key", RelationUsed);
       break;
     case ConstraintKind::ForeignKey:
-      C.Name = chooseName(Table, joinColumns(C.Columns), "fkey", ConstraintUsed);
+      C.Name =
+          chooseName(Table, joinColumns(C.Columns), "fkey", ConstraintUsed);
       break;
     case ConstraintKind::Check: {
       // PostgreSQL names a check after its column only when it uses exactly
       // one column.
       std::set<std::string> Used;
       forEachColumn(*C.Check, [&](const Expr &E) { Used.insert(E.Column); });
-      C.Name = chooseName(Table, Used.size() == 1 ? *Used.begin() : "",
-                          "check", ConstraintUsed);
+      C.Name = chooseName(Table, Used.size() == 1 ? *Used.begin() : "", "check",
+                          ConstraintUsed);
       break;
     }
     }
@@ -210,8 +212,8 @@ void Lowerer::createTable(const ast::Op &A, Op &O) {
       else
         Diags.emplace_back(Rule::FkTargetNotUnique, K.RefTableRange,
                            "table " + quote(T.Name) +
-                               " has no primary key, so `references " +
-                               T.Name + "` needs the columns it refers to");
+                               " has no primary key, so `references " + T.Name +
+                               "` needs the columns it refers to");
     }
   // Primary key columns are not null, however they were declared.
   for (size_t I = 0; I < T.Constraints.size(); ++I)

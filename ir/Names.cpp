@@ -19,8 +19,8 @@ size_t clip(llvm::StringRef S, size_t N) {
 
 std::string makeObjectName(llvm::StringRef Name1, llvm::StringRef Name2,
                            llvm::StringRef Label) {
-  size_t Overhead = (Label.empty() ? 0 : Label.size() + 1) +
-                    (Name2.empty() ? 0 : 1);
+  size_t Overhead =
+      (Label.empty() ? 0 : Label.size() + 1) + (Name2.empty() ? 0 : 1);
   size_t Avail = MaxName > Overhead ? MaxName - Overhead : 0;
   size_t N1 = Name1.size(), N2 = Name2.size();
   while (N1 + N2 > Avail) {

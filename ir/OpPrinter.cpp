@@ -113,9 +113,9 @@ std::string printOp(const Op &O) {
   case OpKind::RenameTable:
     return "rename table " + T + " to " + printName(O.Name) + ";";
   case OpKind::AddColumn: {
-    std::string S = "add column " + qualified(O.TableName, O.NewColumn.Name) +
-                    " " + columnDef(O.NewColumn).substr(
-                              printName(O.NewColumn.Name).size() + 1);
+    std::string S =
+        "add column " + qualified(O.TableName, O.NewColumn.Name) + " " +
+        columnDef(O.NewColumn).substr(printName(O.NewColumn.Name).size() + 1);
     for (const Constraint &C : O.Constraints)
       S += "\nadd constraint " + printName(C.Name) + " on " + T + " " +
            printConstraintBody(C) + ";";
@@ -141,8 +141,8 @@ std::string printOp(const Op &O) {
   case OpKind::CreateIndex:
     return printCreateIndex(O.NewIndex, O.Concurrently);
   case OpKind::DropIndex:
-    return std::string("drop index ") + (O.Concurrently ? "concurrently " : "") +
-           printName(O.Name) + ";";
+    return std::string("drop index ") +
+           (O.Concurrently ? "concurrently " : "") + printName(O.Name) + ";";
   case OpKind::AddConstraint: {
     const Constraint &C = O.Constraints.front();
     return "add constraint " + printName(C.Name) + " on " + T + " " +

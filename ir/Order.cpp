@@ -71,9 +71,10 @@ std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
     std::vector<unsigned> Ids;
     for (DepNode *N : SCC)
       Ids.push_back(N->Id);
-    unsigned Start = *std::min_element(Ids.begin(), Ids.end(), [&](auto A, auto B) {
-      return Ms[A].Name < Ms[B].Name;
-    });
+    unsigned Start =
+        *std::min_element(Ids.begin(), Ids.end(), [&](auto A, auto B) {
+          return Ms[A].Name < Ms[B].Name;
+        });
     // The shortest cycle through Start: breadth-first along `requires`
     // edges inside the SCC, back to Start. Via[N] is how N was reached.
     struct Step {
@@ -109,8 +110,8 @@ std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
     for (size_t K = 0; K < Path.size(); ++K) {
       // A very long cycle is shown by its ends.
       if (Path.size() > 12 && K == 5) {
-        Text += "... (" + std::to_string(Path.size() - 8) +
-                " more) ... requires ";
+        Text +=
+            "... (" + std::to_string(Path.size() - 8) + " more) ... requires ";
         K = Path.size() - 3;
       }
       Text += quote(Ms[Path[K]].Name) + " requires ";
@@ -118,10 +119,9 @@ std::vector<unsigned> reportCycles(const std::vector<Migration> &Ms,
     Text += quote(Ms[Start].Name);
     Diagnostic &D = Diags.emplace_back(
         Rule::DependencyCycle, Closing,
-        Path.size() == 1 ? "migration " + quote(Ms[Start].Name) +
-                               " requires itself"
-                         : "dependency cycle: " + Text +
-                               "; no order can satisfy them");
+        Path.size() == 1
+            ? "migration " + quote(Ms[Start].Name) + " requires itself"
+            : "dependency cycle: " + Text + "; no order can satisfy them");
     D.note(Ms[Start].NameRange, "remove one `requires` of the cycle");
     O.Cycles.push_back(Path);
   }
@@ -166,10 +166,11 @@ MigrationOrder orderMigrations(const std::vector<Migration> &Ms,
     if (New)
       continue;
     O.Valid[I] = false;
-    Diags.emplace_back(Rule::DuplicateMigration, Ms[I].NameRange,
-                       "migration " + quote(Ms[I].Name) +
-                           " is defined twice; names must be unique in the "
-                           "project")
+    Diags
+        .emplace_back(Rule::DuplicateMigration, Ms[I].NameRange,
+                      "migration " + quote(Ms[I].Name) +
+                          " is defined twice; names must be unique in the "
+                          "project")
         .note(Ms[It->second].NameRange,
               "the first definition is here; the second is not checked until "
               "it has a name of its own");

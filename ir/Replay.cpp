@@ -151,9 +151,9 @@ bool Applier::checkForeignKey(const Table &T, const Constraint &C) {
       continue;
     report(Rule::FkTypeMismatch, C.Range,
            "foreign key " + quote(C.Name) + " joins " +
-               qualified(T.Name, From->Name) + " (" + From->Ty.str() +
-               ") to " + qualified(Target->Name, To->Name) + " (" +
-               To->Ty.str() + "); the types must be the same")
+               qualified(T.Name, From->Name) + " (" + From->Ty.str() + ") to " +
+               qualified(Target->Name, To->Name) + " (" + To->Ty.str() +
+               "); the types must be the same")
         .note(To->Range, "referenced column declared here");
     return false;
   }
@@ -211,8 +211,7 @@ bool Applier::createTable(const Op &O) {
   for (const Column &C : New.Columns) {
     if (const Column *Prev = T.findColumn(C.Name)) {
       report(Rule::DuplicateColumn, C.Range,
-             "column " + quote(C.Name) + " appears twice in " +
-                 quote(T.Name))
+             "column " + quote(C.Name) + " appears twice in " + quote(T.Name))
           .note(Prev->Range, "first declared here");
       continue;
     }
@@ -359,8 +358,7 @@ bool Applier::renameColumn(const Op &O) {
     return false;
   if (const Column *Prev = T->findColumn(O.Name)) {
     report(Rule::DuplicateColumn, O.NameRange,
-           "table " + quote(T->Name) + " already has a column " +
-               quote(O.Name))
+           "table " + quote(T->Name) + " already has a column " + quote(O.Name))
         .note(Prev->Range, "it was added here");
     return false;
   }
@@ -410,7 +408,8 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
            "after this change foreign key " + quote(FK.Name) + " would join " +
                qualified(T.Name, C.Name) + " (" + To.str() + ") to " +
                qualified(Other.Name, OtherCol) + " (" + OC->Ty.str() + ")")
-        .note(FK.Range, "drop this key, change both columns, then add it again");
+        .note(FK.Range,
+              "drop this key, change both columns, then add it again");
     return true;
   };
   for (const Constraint &K : T.Constraints)
@@ -459,8 +458,8 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
         continue;
       C.Ty = Old;
       report(Rule::TypeMismatch, O.Range,
-             "after this change " + What.str() + " no longer type-checks: " +
-                 D.Message)
+             "after this change " + What.str() +
+                 " no longer type-checks: " + D.Message)
           .note(Where, "it is declared here");
       return false;
     }
@@ -476,9 +475,9 @@ bool Applier::alterType(const Op &O, Table &T, Column &C) {
   std::vector<std::pair<std::string, ExprPtr>> Wheres;
   for (const Index *I : S.indexesOn(T.Name)) {
     ExprPtr Re;
-    if (I->Where && !Retyped(*I->Where, "the predicate of index " +
-                                            quote(I->Name),
-                             I->Range, Re))
+    if (I->Where &&
+        !Retyped(*I->Where, "the predicate of index " + quote(I->Name),
+                 I->Range, Re))
       return false;
     if (Re)
       Wheres.push_back({I->Name, Re});
@@ -616,9 +615,9 @@ bool Applier::dropConstraint(const Op &O) {
                didYouMean(O.Name, Names));
     return false;
   }
-  if (C->hasIndex() && keyStillUsed(*T, C->Columns,
-                                    "constraint " + quote(C->Name), O.Range,
-                                    C->Name))
+  if (C->hasIndex() &&
+      keyStillUsed(*T, C->Columns, "constraint " + quote(C->Name), O.Range,
+                   C->Name))
     return false;
   S.removeConstraint(*T, C - T->Constraints.data());
   return true;
@@ -643,8 +642,8 @@ bool Applier::data(const Op &O) {
   }
   for (size_t I = 0; I < O.InsertColumns.size(); ++I) {
     const std::string &Col = O.InsertColumns[I];
-    llvm::SMRange At = I < O.InsertColumnRanges.size()
-                           ? O.InsertColumnRanges[I] : O.Range;
+    llvm::SMRange At =
+        I < O.InsertColumnRanges.size() ? O.InsertColumnRanges[I] : O.Range;
     Ok &= column(*T, Col, At) != nullptr;
     if (!Seen.insert(Col).second) {
       report(Rule::DuplicateColumn, At,

@@ -1,4 +1,5 @@
-//===- Replay.h - Lowering operations and applying them to a schema -*- C++ -*-===//
+//===- Replay.h - Lowering operations and applying them to a schema -*- C++
+//-*-===//
 //
 // Replaying a migration is, for each operation in order: lower it against
 // the schema as it is at that point (types, typed expressions, chosen names),

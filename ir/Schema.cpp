@@ -297,21 +297,30 @@ llvm::StringRef opName(OpKind K) {
 
 llvm::StringRef constraintKindName(ConstraintKind K) {
   switch (K) {
-  case ConstraintKind::PrimaryKey: return "primary_key";
-  case ConstraintKind::Unique: return "unique";
-  case ConstraintKind::Check: return "check";
-  case ConstraintKind::ForeignKey: return "foreign_key";
+  case ConstraintKind::PrimaryKey:
+    return "primary_key";
+  case ConstraintKind::Unique:
+    return "unique";
+  case ConstraintKind::Check:
+    return "check";
+  case ConstraintKind::ForeignKey:
+    return "foreign_key";
   }
   return "check";
 }
 
 llvm::StringRef refActionName(RefAction A) {
   switch (A) {
-  case RefAction::NoAction: return "no action";
-  case RefAction::Restrict: return "restrict";
-  case RefAction::Cascade: return "cascade";
-  case RefAction::SetNull: return "set null";
-  case RefAction::SetDefault: return "set default";
+  case RefAction::NoAction:
+    return "no action";
+  case RefAction::Restrict:
+    return "restrict";
+  case RefAction::Cascade:
+    return "cascade";
+  case RefAction::SetNull:
+    return "set null";
+  case RefAction::SetDefault:
+    return "set default";
   }
   return "no action";
 }

@@ -160,8 +160,8 @@ private:
 
   static void addTo(CowMap<std::vector<std::string>> &M, llvm::StringRef K,
                     llvm::StringRef V);
-  static void removeFrom(CowMap<std::vector<std::string>> &M,
-                         llvm::StringRef K, llvm::StringRef V);
+  static void removeFrom(CowMap<std::vector<std::string>> &M, llvm::StringRef K,
+                         llvm::StringRef V);
 };
 
 /// One operation of the IR: an ast::Op with types resolved, expressions

@@ -57,8 +57,8 @@ private:
     return Found ? Found : OfOwner;
   }
   bool upWrote(const std::string &Key) const {
-    return llvm::any_of(UpTouches,
-                        [&](const Touch &T) { return T.Key == Key && T.Write; });
+    return llvm::any_of(
+        UpTouches, [&](const Touch &T) { return T.Key == Key && T.Write; });
   }
   void columns(const Table &B, const Table &A);
   void constraints(const Table &B, const Table &A);
@@ -104,10 +104,10 @@ void DownChecker::columns(const Table &B, const Table &A) {
       report(Key, "`down` leaves " + Name + " with " + defaultText(*CA) +
                       ", but `up` found " + defaultText(CB));
     if (CA->Identity != CB.Identity)
-      report(Key, "`down` leaves " + Name +
-                      (CA->Identity ? " an identity column" :
-                                      " without identity") +
-                      ", unlike before `up`");
+      report(Key,
+             "`down` leaves " + Name +
+                 (CA->Identity ? " an identity column" : " without identity") +
+                 ", unlike before `up`");
   }
   for (const Column &CA : A.Columns)
     if (!B.findColumn(CA.Name))
@@ -132,8 +132,8 @@ void DownChecker::columns(const Table &B, const Table &A) {
     };
     report("table:" + T,
            "`down` restores the columns of " + quote(T) +
-               " in another order: (" + Join(OA) + ") instead of (" +
-               Join(OB) + ")",
+               " in another order: (" + Join(OA) + ") instead of (" + Join(OB) +
+               ")",
            Rule::DownColumnOrder);
   }
 }

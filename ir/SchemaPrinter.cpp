@@ -16,7 +16,9 @@ std::string quoteDoubling(llvm::StringRef Text, char Quote) {
   return Out + Quote;
 }
 
-std::string quoteIdent(llvm::StringRef Name) { return quoteDoubling(Name, '"'); }
+std::string quoteIdent(llvm::StringRef Name) {
+  return quoteDoubling(Name, '"');
+}
 
 std::string quoteLiteral(llvm::StringRef Text) {
   return quoteDoubling(Text, '\'');
@@ -24,16 +26,22 @@ std::string quoteLiteral(llvm::StringRef Text) {
 
 std::string postgresType(Type T) {
   switch (T.Kind) {
-  case TypeKind::Int: return "integer";
+  case TypeKind::Int:
+    return "integer";
   case TypeKind::Decimal:
     return T.Length ? "numeric(" + std::to_string(T.Length) + "," +
                           std::to_string(T.Scale) + ")"
                     : "numeric";
-  case TypeKind::Double: return "double precision";
-  case TypeKind::Bool: return "boolean";
-  case TypeKind::Bytes: return "bytea";
-  case TypeKind::Json: return "jsonb";
-  default: return T.str();
+  case TypeKind::Double:
+    return "double precision";
+  case TypeKind::Bool:
+    return "boolean";
+  case TypeKind::Bytes:
+    return "bytea";
+  case TypeKind::Json:
+    return "jsonb";
+  default:
+    return T.str();
   }
 }
 
@@ -67,8 +75,8 @@ void printSchemaText(const Schema &S, llvm::raw_ostream &OS) {
       OS << "  constraint " << C.Name << " " << printConstraintBody(C)
          << (C.NotValid ? " not valid" : "") << "\n";
     for (const Index *I : S.indexesOn(Name)) {
-      OS << "  " << (I->Unique ? "unique index " : "index ") << I->Name
-         << " (" << keyList(I->Keys) << ")";
+      OS << "  " << (I->Unique ? "unique index " : "index ") << I->Name << " ("
+         << keyList(I->Keys) << ")";
       if (I->Where)
         OS << " where (" << print(*I->Where) << ")";
       OS << "\n";
@@ -98,11 +106,11 @@ llvm::json::Value schemaToJson(const Schema &S) {
       else
         O["columns"] = llvm::json::Array(C.Columns);
       if (C.Kind == ConstraintKind::ForeignKey) {
-        O["references"] = llvm::json::Object{
-            {"table", C.RefTable},
-            {"columns", llvm::json::Array(C.RefColumns)},
-            {"on_delete", refActionName(C.OnDelete).str()},
-            {"on_update", refActionName(C.OnUpdate).str()}};
+        O["references"] =
+            llvm::json::Object{{"table", C.RefTable},
+                               {"columns", llvm::json::Array(C.RefColumns)},
+                               {"on_delete", refActionName(C.OnDelete).str()},
+                               {"on_update", refActionName(C.OnUpdate).str()}};
       }
       Constraints.push_back(std::move(O));
     }

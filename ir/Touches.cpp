@@ -14,9 +14,7 @@ public:
   void add(const std::string &Key, bool Write) {
     Out.push_back({Key, Write, O.Range});
   }
-  void table(llvm::StringRef T, bool Write) {
-    add("table:" + T.str(), Write);
-  }
+  void table(llvm::StringRef T, bool Write) { add("table:" + T.str(), Write); }
   void column(llvm::StringRef T, llvm::StringRef C, bool Write) {
     add("column:" + T.str() + "." + C.str(), Write);
   }
@@ -53,7 +51,8 @@ void Collector::run() {
   case OpKind::CreateTable:
     table(O.NewTable.Name, true);
     for (const Constraint &C : O.NewTable.Constraints)
-      if (C.Kind == ConstraintKind::ForeignKey && C.RefTable != O.NewTable.Name) {
+      if (C.Kind == ConstraintKind::ForeignKey &&
+          C.RefTable != O.NewTable.Name) {
         table(C.RefTable, false);
         for (const std::string &Col : C.RefColumns)
           column(C.RefTable, Col, false);

@@ -24,8 +24,7 @@ struct Touch {
 };
 
 /// Appends what O touches, given the schema it runs on.
-void collectTouches(const Op &O, const Schema &Before,
-                    std::vector<Touch> &Out);
+void collectTouches(const Op &O, const Schema &Before, std::vector<Touch> &Out);
 
 /// `column:users.email` as a user reads it: "column `users.email`".
 std::string describeTouchKey(llvm::StringRef Key);

@@ -14,16 +14,24 @@ namespace migc::ir {
 
 TypeFamily Type::family() const {
   switch (Kind) {
-  case TypeKind::SmallInt: case TypeKind::Int: case TypeKind::BigInt:
-  case TypeKind::Decimal: case TypeKind::Real: case TypeKind::Double:
+  case TypeKind::SmallInt:
+  case TypeKind::Int:
+  case TypeKind::BigInt:
+  case TypeKind::Decimal:
+  case TypeKind::Real:
+  case TypeKind::Double:
     return TypeFamily::Numeric;
-  case TypeKind::Text: case TypeKind::Varchar: case TypeKind::Char:
+  case TypeKind::Text:
+  case TypeKind::Varchar:
+  case TypeKind::Char:
     return TypeFamily::String;
   case TypeKind::Bool:
     return TypeFamily::Bool;
   case TypeKind::Bytes:
     return TypeFamily::Bytes;
-  case TypeKind::Date: case TypeKind::Time: case TypeKind::Timestamp:
+  case TypeKind::Date:
+  case TypeKind::Time:
+  case TypeKind::Timestamp:
   case TypeKind::Timestamptz:
     return TypeFamily::DateTime;
   case TypeKind::Uuid:
@@ -42,73 +50,98 @@ TypeFamily Type::family() const {
 
 std::string Type::str() const {
   switch (Kind) {
-  case TypeKind::SmallInt: return "smallint";
-  case TypeKind::Int: return "int";
-  case TypeKind::BigInt: return "bigint";
+  case TypeKind::SmallInt:
+    return "smallint";
+  case TypeKind::Int:
+    return "int";
+  case TypeKind::BigInt:
+    return "bigint";
   case TypeKind::Decimal:
     if (!Length)
       return "decimal";
     return "decimal(" + std::to_string(Length) + "," + std::to_string(Scale) +
            ")";
-  case TypeKind::Real: return "real";
-  case TypeKind::Double: return "double";
-  case TypeKind::Bool: return "bool";
-  case TypeKind::Text: return "text";
+  case TypeKind::Real:
+    return "real";
+  case TypeKind::Double:
+    return "double";
+  case TypeKind::Bool:
+    return "bool";
+  case TypeKind::Text:
+    return "text";
   case TypeKind::Varchar:
     return Length ? "varchar(" + std::to_string(Length) + ")" : "varchar";
-  case TypeKind::Char: return "char(" + std::to_string(Length) + ")";
-  case TypeKind::Bytes: return "bytes";
-  case TypeKind::Date: return "date";
-  case TypeKind::Time: return "time";
-  case TypeKind::Timestamp: return "timestamp";
-  case TypeKind::Timestamptz: return "timestamptz";
-  case TypeKind::Uuid: return "uuid";
-  case TypeKind::Json: return "json";
-  case TypeKind::Null: return "null";
-  case TypeKind::Unknown: return "string literal";
-  case TypeKind::Error: return "<error>";
+  case TypeKind::Char:
+    return "char(" + std::to_string(Length) + ")";
+  case TypeKind::Bytes:
+    return "bytes";
+  case TypeKind::Date:
+    return "date";
+  case TypeKind::Time:
+    return "time";
+  case TypeKind::Timestamp:
+    return "timestamp";
+  case TypeKind::Timestamptz:
+    return "timestamptz";
+  case TypeKind::Uuid:
+    return "uuid";
+  case TypeKind::Json:
+    return "json";
+  case TypeKind::Null:
+    return "null";
+  case TypeKind::Unknown:
+    return "string literal";
+  case TypeKind::Error:
+    return "<error>";
   }
   return "<error>";
 }
 
 int64_t Type::minInt() const {
   switch (Kind) {
-  case TypeKind::SmallInt: return INT16_MIN;
-  case TypeKind::Int: return INT32_MIN;
-  default: return INT64_MIN;
+  case TypeKind::SmallInt:
+    return INT16_MIN;
+  case TypeKind::Int:
+    return INT32_MIN;
+  default:
+    return INT64_MIN;
   }
 }
 
 int64_t Type::maxInt() const {
   switch (Kind) {
-  case TypeKind::SmallInt: return INT16_MAX;
-  case TypeKind::Int: return INT32_MAX;
-  default: return INT64_MAX;
+  case TypeKind::SmallInt:
+    return INT16_MAX;
+  case TypeKind::Int:
+    return INT32_MAX;
+  default:
+    return INT64_MAX;
   }
 }
 
 TypeOrError typeFromSpelling(llvm::StringRef Keyword,
                              const std::vector<long long> &Params) {
   using K = TypeKind;
-  std::optional<K> Kind = llvm::StringSwitch<std::optional<K>>(Keyword)
-      .Case("smallint", K::SmallInt)
-      .Cases("int", "integer", K::Int)
-      .Case("bigint", K::BigInt)
-      .Cases("decimal", "numeric", K::Decimal)
-      .Case("real", K::Real)
-      .Cases("double", "float", K::Double) // PostgreSQL: float = float8
-      .Cases("bool", "boolean", K::Bool)
-      .Case("text", K::Text)
-      .Case("varchar", K::Varchar)
-      .Case("char", K::Char)
-      .Case("bytes", K::Bytes)
-      .Case("date", K::Date)
-      .Case("time", K::Time)
-      .Case("timestamp", K::Timestamp)
-      .Case("timestamptz", K::Timestamptz)
-      .Case("uuid", K::Uuid)
-      .Case("json", K::Json)
-      .Default(std::nullopt);
+  std::optional<K> Kind =
+      llvm::StringSwitch<std::optional<K>>(Keyword)
+          .Case("smallint", K::SmallInt)
+          .Cases("int", "integer", K::Int)
+          .Case("bigint", K::BigInt)
+          .Cases("decimal", "numeric", K::Decimal)
+          .Case("real", K::Real)
+          .Cases("double", "float", K::Double) // PostgreSQL: float = float8
+          .Cases("bool", "boolean", K::Bool)
+          .Case("text", K::Text)
+          .Case("varchar", K::Varchar)
+          .Case("char", K::Char)
+          .Case("bytes", K::Bytes)
+          .Case("date", K::Date)
+          .Case("time", K::Time)
+          .Case("timestamp", K::Timestamp)
+          .Case("timestamptz", K::Timestamptz)
+          .Case("uuid", K::Uuid)
+          .Case("json", K::Json)
+          .Default(std::nullopt);
   if (!Kind)
     return {std::nullopt, "unknown type `" + Keyword.str() + "`"};
   auto Bad = [&](std::string Why) -> TypeOrError {
@@ -143,12 +176,18 @@ namespace {
 
 int numericRank(TypeKind K) {
   switch (K) {
-  case TypeKind::SmallInt: return 0;
-  case TypeKind::Int: return 1;
-  case TypeKind::BigInt: return 2;
-  case TypeKind::Decimal: return 3;
-  case TypeKind::Real: return 4;
-  default: return 5;
+  case TypeKind::SmallInt:
+    return 0;
+  case TypeKind::Int:
+    return 1;
+  case TypeKind::BigInt:
+    return 2;
+  case TypeKind::Decimal:
+    return 3;
+  case TypeKind::Real:
+    return 4;
+  default:
+    return 5;
   }
 }
 
@@ -246,8 +285,8 @@ std::optional<std::string> integerFits(llvm::StringRef Text, Type T) {
   if (!splitNumber(Text, Neg, Int, Frac))
     return "'" + Text.str() + "' is not a number";
   auto OutOfRange = [&] {
-    std::string Shown = Text.size() > 30 ? Text.take_front(30).str() + "..."
-                                         : Text.str();
+    std::string Shown =
+        Text.size() > 30 ? Text.take_front(30).str() + "..." : Text.str();
     return Shown + " is outside " + T.str() + "'s range " +
            std::to_string(T.minInt()) + ".." + std::to_string(T.maxInt());
   };
@@ -277,7 +316,8 @@ std::optional<std::string> decimalFits(llvm::StringRef Text, Type T) {
   // decimal(5,2) is 1000.00.
   size_t IntDigits = Int.size();
   if (Frac.size() > T.Scale && Frac[T.Scale] >= '5' &&
-      Frac.take_front(T.Scale).find_first_not_of('9') == llvm::StringRef::npos &&
+      Frac.take_front(T.Scale).find_first_not_of('9') ==
+          llvm::StringRef::npos &&
       Int.find_first_not_of('9') == llvm::StringRef::npos)
     IntDigits = Int.size() + 1;
   if (IntDigits > Allowed)
@@ -306,7 +346,8 @@ bool isDate(llvm::StringRef S) {
   S.substr(0, 4).getAsInteger(10, Y);
   S.substr(5, 2).getAsInteger(10, M);
   bool Leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
-  static const unsigned Days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static const unsigned Days[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   return digitsAt(S, 8, 2, 1, Days[M - 1] + (M == 2 && Leap));
 }
 
@@ -384,8 +425,8 @@ bool isUuid(llvm::StringRef S) {
 
 bool isBoolText(llvm::StringRef S) {
   std::string L = S.trim().lower();
-  static const llvm::StringRef Words[] = {"t", "true", "y",  "yes", "on",  "1",
-                                          "f", "false", "n", "no", "off", "0"};
+  static const llvm::StringRef Words[] = {"t", "true",  "y", "yes", "on",  "1",
+                                          "f", "false", "n", "no",  "off", "0"};
   return llvm::is_contained(Words, llvm::StringRef(L));
 }
 
@@ -397,8 +438,9 @@ size_t charCount(llvm::StringRef S) {
 }
 
 std::optional<std::string> stringFits(llvm::StringRef Text, Type T) {
-  std::string Lit = "'" + (Text.size() > 30 ? Text.take_front(30).str() + "..."
-                                            : Text.str()) + "'";
+  std::string Lit =
+      "'" +
+      (Text.size() > 30 ? Text.take_front(30).str() + "..." : Text.str()) + "'";
   auto Not = [&](llvm::StringRef What) {
     return Lit + " is not a valid " + What.str();
   };
@@ -423,7 +465,7 @@ std::optional<std::string> stringFits(llvm::StringRef Text, Type T) {
       char *End = nullptr;
       std::strtod(L.c_str(), &End);
       return !L.empty() && End && *End == '\0' ? std::nullopt
-                                              : std::optional(Not(T.str()));
+                                               : std::optional(Not(T.str()));
     }
     if (Text.trim().equals_insensitive("nan"))
       return std::nullopt;
@@ -439,9 +481,8 @@ std::optional<std::string> stringFits(llvm::StringRef Text, Type T) {
     if (T.Kind == TypeKind::Time)
       return isTime(Text.trim()) ? std::nullopt
                                  : std::optional(Not("time (HH:MM[:SS])"));
-    return isTimestamp(Text, /*WithZone=*/true)
-               ? std::nullopt
-               : std::optional(Not(T.str()));
+    return isTimestamp(Text, /*WithZone=*/true) ? std::nullopt
+                                                : std::optional(Not(T.str()));
   case TypeFamily::Uuid:
     return isUuid(Text) ? std::nullopt : std::optional(Not("uuid"));
   case TypeFamily::Json:

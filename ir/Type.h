@@ -37,13 +37,23 @@ enum class TypeKind : uint8_t {
   Uuid,
   Json,
   // Types of expressions only:
-  Null,      // the literal null: fits any column
-  Unknown,   // a string literal not yet given a type (PostgreSQL's unknown)
-  Error,     // an ill-typed expression; silences follow-up errors
+  Null,    // the literal null: fits any column
+  Unknown, // a string literal not yet given a type (PostgreSQL's unknown)
+  Error,   // an ill-typed expression; silences follow-up errors
 };
 
-enum class TypeFamily { Numeric, String, Bool, Bytes, DateTime, Uuid, Json,
-                        Null, Unknown, Error };
+enum class TypeFamily {
+  Numeric,
+  String,
+  Bool,
+  Bytes,
+  DateTime,
+  Uuid,
+  Json,
+  Null,
+  Unknown,
+  Error
+};
 
 struct Type {
   TypeKind Kind = TypeKind::Error;

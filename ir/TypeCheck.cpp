@@ -63,9 +63,7 @@ private:
     return "`" + Text + "` (" + E.Ty.str() + ")";
   }
 
-  Type &argType(Expr &E, size_t I) {
-    return const_cast<Expr &>(*E.Args[I]).Ty;
-  }
+  Type &argType(Expr &E, size_t I) { return const_cast<Expr &>(*E.Args[I]).Ty; }
 
   Type checkArg(Expr &E, size_t I) {
     return check(const_cast<Expr &>(*E.Args[I]));
@@ -148,8 +146,9 @@ private:
     if (N >= Min && N <= Max)
       return true;
     std::string Want = Min == Max ? std::to_string(Min)
-                       : Max == SIZE_MAX ? "at least " + std::to_string(Min)
-                       : std::to_string(Min) + " to " + std::to_string(Max);
+                       : Max == SIZE_MAX
+                           ? "at least " + std::to_string(Min)
+                           : std::to_string(Min) + " to " + std::to_string(Max);
     bool One = Min == 1 && (Max == 1 || Max == SIZE_MAX);
     error(E, "`" + E.Text + "` takes " + Want + " argument" + (One ? "" : "s") +
                  ", but is given " + std::to_string(N));
@@ -180,8 +179,8 @@ private:
         return errorType();
       Type A = argType(E, 0);
       if (!A.isFlexible() && !A.isNumeric()) {
-        error(*E.Args[0], "`abs` needs a number, but " + describe(*E.Args[0]) +
-                              " is not");
+        error(*E.Args[0],
+              "`abs` needs a number, but " + describe(*E.Args[0]) + " is not");
         return errorType();
       }
       literalAgainst(*E.Args[0], Type::of(TypeKind::Decimal));
@@ -195,11 +194,11 @@ private:
       comparable(E, *E.Args[0], *E.Args[1]);
       return argType(E, 0);
     }
-    Diags.emplace_back(Rule::UnknownFunction, E.Range,
-                       "unknown function " + quote(E.Text) +
-                           didYouMean(F, {"length", "lower", "upper", "trim",
-                                          "abs", "coalesce", "nullif",
-                                          "greatest", "least", "now"}));
+    Diags.emplace_back(
+        Rule::UnknownFunction, E.Range,
+        "unknown function " + quote(E.Text) +
+            didYouMean(F, {"length", "lower", "upper", "trim", "abs",
+                           "coalesce", "nullif", "greatest", "least", "now"}));
     return errorType();
   }
 
@@ -233,8 +232,8 @@ private:
   bool expectBoolArg(const Expr &A, llvm::StringRef Op) {
     if (A.Ty.isFlexible() || A.Ty.Kind == TypeKind::Bool)
       return true;
-    error(A, "`" + Op.str() + "` needs a boolean, but " + describe(A) +
-                 " is not");
+    error(A,
+          "`" + Op.str() + "` needs a boolean, but " + describe(A) + " is not");
     return false;
   }
 
@@ -242,11 +241,11 @@ private:
     Type A = checkArg(E, 0);
     if (E.Op == OpCode::Not)
       return expectBoolArg(*E.Args[0], "not") ? Type::of(TypeKind::Bool)
-                                             : errorType();
+                                              : errorType();
     if (A.isFlexible() || A.isNumeric())
       return A.Kind == TypeKind::Unknown ? Type::of(TypeKind::Decimal) : A;
-    error(*E.Args[0], "a sign needs a number, but " + describe(*E.Args[0]) +
-                          " is not");
+    error(*E.Args[0],
+          "a sign needs a number, but " + describe(*E.Args[0]) + " is not");
     return errorType();
   }
 
@@ -260,8 +259,12 @@ private:
       Ok &= expectBoolArg(B, E.Op == OpCode::And ? "and" : "or");
       return Ok ? Type::of(TypeKind::Bool) : errorType();
     }
-    case OpCode::Eq: case OpCode::Ne: case OpCode::Lt: case OpCode::Le:
-    case OpCode::Gt: case OpCode::Ge:
+    case OpCode::Eq:
+    case OpCode::Ne:
+    case OpCode::Lt:
+    case OpCode::Le:
+    case OpCode::Gt:
+    case OpCode::Ge:
       comparable(E, A, B);
       return Type::of(TypeKind::Bool);
     case OpCode::Concat:
@@ -328,7 +331,8 @@ private:
       if (!All) {
         error(*E.Args.back(), describe(*E.Args.back()) +
                                   " does not match the `then` values, which "
-                                  "are " + T.str());
+                                  "are " +
+                                  T.str());
         return errorType();
       }
       T = *All;
@@ -344,8 +348,8 @@ private:
     if (E.CastType.isError())
       return errorType();
     if (!isCastable(From, E.CastType)) {
-      error(E, "cannot cast " + describe(*E.Args[0]) + " to " +
-                   E.CastType.str());
+      error(E,
+            "cannot cast " + describe(*E.Args[0]) + " to " + E.CastType.str());
       return errorType();
     }
     literalAgainst(*E.Args[0], E.CastType);
@@ -405,8 +409,7 @@ bool expectAssignable(const Expr &E, Type To, llvm::StringRef What,
     return false;
   }
   bool IsLiteral = E.Kind == ExprKind::StringLit ||
-                   E.Kind == ExprKind::IntLit ||
-                   E.Kind == ExprKind::DecimalLit;
+                   E.Kind == ExprKind::IntLit || E.Kind == ExprKind::DecimalLit;
   if (!IsLiteral)
     return true;
   std::optional<std::string> Why =

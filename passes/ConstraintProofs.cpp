@@ -52,8 +52,11 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
           }))
         return true;
       break;
-    case OpKind::AlterColumnType: case OpKind::SetNotNull:
-    case OpKind::SetDefault: case OpKind::Update: case OpKind::Insert:
+    case OpKind::AlterColumnType:
+    case OpKind::SetNotNull:
+    case OpKind::SetDefault:
+    case OpKind::Update:
+    case OpKind::Insert:
       return true;
     default:
       break;
@@ -101,7 +104,8 @@ std::string describeViolated(llvm::StringRef V) {
     return "check " + quote(V);
   if (V.consume_front("not null on "))
     return "not null on " + quote(V);
-  for (llvm::StringRef Key : {"primary key ", "unique constraint ", "unique index "})
+  for (llvm::StringRef Key :
+       {"primary key ", "unique constraint ", "unique index "})
     if (V.consume_front(Key))
       return Key.str() + quote(V);
   return V.str();
@@ -149,8 +153,8 @@ private:
     if (!A.unknown())
       return true;
     Out.emplace_back(Rule::SmtTimeout, At,
-                     "migc could not prove that " + What + " (Z3: " +
-                         A.Reason + "), so it is not proven");
+                     "migc could not prove that " + What + " (Z3: " + A.Reason +
+                         "), so it is not proven");
     return false;
   }
 
@@ -165,8 +169,8 @@ private:
       return;
     }
     std::string Row = A.Row.empty() ? "any row" : A.Row.str();
-    std::string Msg = "for example " + Row + " satisfies every constraint on " +
-                      quote(Table);
+    std::string Msg =
+        "for example " + Row + " satisfies every constraint on " + quote(Table);
     if (DataChanged.count(Table))
       Msg += " (the operations before this one in the migration do not rule "
              "it out)";
@@ -180,8 +184,8 @@ private:
       const Column *C = T ? T->findColumn(O.ColumnName) : nullptr;
       if (!C || !P.mayHaveRows(O.TableName))
         return;
-      std::string What = dotted(O.TableName, O.ColumnName) + " fits " +
-                         O.NewType->str();
+      std::string What =
+          dotted(O.TableName, O.ColumnName) + " fits " + O.NewType->str();
       Answer A = P.rowsFit(S, O);
       if (!decided(A, O.Range, "every row of " + What) || !A.fails())
         return;
@@ -226,8 +230,9 @@ private:
       if (K.NotValid || !P.mayHaveRows(O.TableName))
         return;
       Answer A = P.rowsPass(S, O.TableName, K);
-      if (!decided(A, O.Range, "every row of " + quote(O.TableName) +
-                                   " passes check " + quote(K.Name)) ||
+      if (!decided(A, O.Range,
+                   "every row of " + quote(O.TableName) + " passes check " +
+                       quote(K.Name)) ||
           !A.fails())
         return;
       Diagnostic &D = Out.emplace_back(
@@ -241,8 +246,9 @@ private:
       if (!P.mayHaveRows(O.TableName))
         return;
       Answer A = P.updateKeeps(S, O);
-      if (!decided(A, O.Range, "this update keeps every constraint of " +
-                                   quote(O.TableName)) ||
+      if (!decided(A, O.Range,
+                   "this update keeps every constraint of " +
+                       quote(O.TableName)) ||
           !A.fails())
         return;
       Diagnostic &D = Out.emplace_back(
@@ -250,7 +256,8 @@ private:
           "this update may fail: a row allowed today would violate " +
               describeViolated(A.Violated));
       noteExample(D, A, O.TableName, O.Range,
-                  A.After.empty() ? "" : "; this update makes it " + A.After.str());
+                  A.After.empty() ? ""
+                                  : "; this update makes it " + A.After.str());
       return;
     }
     case OpKind::Insert: {
@@ -260,17 +267,18 @@ private:
       for (unsigned R = 0; R < O.Rows.size() && R < 64; ++R) {
         Answer A = P.insertedRowOk(*T, O, R);
         llvm::SMRange At = O.rowRange(R);
-        if (!decided(A, At, "this row satisfies the constraints of " +
-                                quote(O.TableName)))
+        if (!decided(A, At,
+                     "this row satisfies the constraints of " +
+                         quote(O.TableName)))
           continue;
         if (A.fails()) {
-          Out.emplace_back(Rule::InsertViolatesConstraint, At,
-                           "this row violates " +
-                               (A.Core.empty()
-                                    ? "the types of " + quote(O.TableName)
-                                    : listCore(A.Core) + " of " +
-                                          quote(O.TableName)) +
-                               ": the insert fails");
+          Out.emplace_back(
+              Rule::InsertViolatesConstraint, At,
+              "this row violates " +
+                  (A.Core.empty()
+                       ? "the types of " + quote(O.TableName)
+                       : listCore(A.Core) + " of " + quote(O.TableName)) +
+                  ": the insert fails");
           continue;
         }
         Answer K = P.insertedRowUnique(S, O, R);
@@ -328,7 +336,8 @@ private:
       });
       llvm::StringSet<> New;
       New.insert(O.NewColumn.Name);
-      if ((HasCheck || !O.NewColumn.Nullable) && !satisfiable(*T, O.Range, &New))
+      if ((HasCheck || !O.NewColumn.Nullable) &&
+          !satisfiable(*T, O.Range, &New))
         return;
       if (const Column *C = T->findColumn(O.NewColumn.Name); C && C->Default)
         if (!checkDefault(*T, *C, O.Range))
@@ -336,18 +345,18 @@ private:
       if (!P.mayHaveRows(O.TableName))
         return;
       Answer A = P.newColumnHolds(*Old, O);
-      if (!decided(A, O.Range, "the rows of " + quote(O.TableName) +
-                                   " satisfy the new column's constraints") ||
+      if (!decided(A, O.Range,
+                   "the rows of " + quote(O.TableName) +
+                       " satisfy the new column's constraints") ||
           !A.fails())
         return;
       if (!O.NewColumn.Nullable && !O.NewColumn.Default &&
           !O.NewColumn.Identity) {
-        Out.emplace_back(Rule::ConstraintMayFail, O.Range,
-                         "adding not-null column " +
-                             dotted(O.TableName, O.NewColumn.Name) +
-                             " without a default fails if " +
-                             quote(O.TableName) +
-                             " has any row: each would get NULL");
+        Out.emplace_back(
+            Rule::ConstraintMayFail, O.Range,
+            "adding not-null column " + dotted(O.TableName, O.NewColumn.Name) +
+                " without a default fails if " + quote(O.TableName) +
+                " has any row: each would get NULL");
         return;
       }
       Diagnostic &D = Out.emplace_back(
@@ -360,7 +369,7 @@ private:
       return;
     }
     case OpKind::AlterColumnType: // a narrower type can leave checks no value
-    case OpKind::SetNotNull: {     // a check may allow only NULL
+    case OpKind::SetNotNull: {    // a check may allow only NULL
       llvm::StringSet<> Col;
       Col.insert(O.ColumnName);
       if (const Table *T = S.findTable(O.TableName))
@@ -402,7 +411,8 @@ private:
       for (const auto &C : *Only)
         Focus.push_back(C.getKey().str());
     Answer A = P.satisfiable(T, Only ? &Focus : nullptr);
-    if (!decided(A, At, "some row can satisfy the constraints of " + quote(T.Name)))
+    if (!decided(A, At,
+                 "some row can satisfy the constraints of " + quote(T.Name)))
       return false;
     if (A.fails()) {
       Out.emplace_back(Rule::UnsatisfiableConstraints, At,
@@ -420,10 +430,11 @@ private:
       if (!decided(V, At, dotted(T.Name, C.Name) + " can hold a value") ||
           !V.fails())
         continue;
-      Out.emplace_back(Rule::NullOnlyColumn, At,
-                       dotted(T.Name, C.Name) +
-                           " can only ever be NULL: every other value violates " +
-                           listCore(V.Core));
+      Out.emplace_back(
+          Rule::NullOnlyColumn, At,
+          dotted(T.Name, C.Name) +
+              " can only ever be NULL: every other value violates " +
+              listCore(V.Core));
     }
     return true;
   }
@@ -433,10 +444,10 @@ private:
     Answer A = P.implied(Others, *K.Check);
     if (!A.holds())
       return false;
-    std::string By = A.Core.empty()
-                         ? "it can never be false"
-                         : listCore(A.Core) + " already " +
-                               (A.Core.size() == 1 ? "implies" : "imply") + " it";
+    std::string By =
+        A.Core.empty() ? "it can never be false"
+                       : listCore(A.Core) + " already " +
+                             (A.Core.size() == 1 ? "implies" : "imply") + " it";
     Out.emplace_back(Rule::RedundantCheck, At,
                      "check " + quote(K.Name) + " on " + quote(Others.Name) +
                          " is redundant: " + By);
@@ -446,15 +457,15 @@ private:
   /// (e) A default no row can use. False when reported.
   bool checkDefault(const Table &T, const Column &C, llvm::SMRange At) {
     Answer A = P.defaultAllowed(T, C);
-    if (!decided(A, At, "the default of " + dotted(T.Name, C.Name) +
-                            " satisfies its table's constraints") ||
+    if (!decided(A, At,
+                 "the default of " + dotted(T.Name, C.Name) +
+                     " satisfies its table's constraints") ||
         !A.fails())
       return true;
     // The default's own type: a literal that does not fit is
     // literal-out-of-range already.
-    bool OnlyType = llvm::all_of(A.Core, [](llvm::StringRef K) {
-      return K.startswith("type of ");
-    });
+    bool OnlyType = llvm::all_of(
+        A.Core, [](llvm::StringRef K) { return K.startswith("type of "); });
     if (OnlyType && (C.Default->Kind == ast::ExprKind::IntLit ||
                      C.Default->Kind == ast::ExprKind::DecimalLit ||
                      C.Default->Kind == ast::ExprKind::StringLit))
@@ -476,8 +487,9 @@ private:
       if (O.Kind == OpKind::Update)
         for (auto &[Col, X] : O.Assignments)
           Changed[O.TableName].push_back(Col);
-    if (Changed.empty() ||
-        llvm::none_of(*M.Down, [](const Op &O) { return O.Kind == OpKind::Update; }))
+    if (Changed.empty() || llvm::none_of(*M.Down, [](const Op &O) {
+          return O.Kind == OpKind::Update;
+        }))
       return;
     // Rows are followed through up and down; only tables that existed
     // before and whose columns keep their names are compared.
@@ -518,18 +530,18 @@ private:
         continue;
       Answer A = P.restores(Table, Kept);
       if (!decided(A, DownUpdate->Range,
-                   "`down` gives back the values `up` changed in " + quote(Table)) ||
+                   "`down` gives back the values `up` changed in " +
+                       quote(Table)) ||
           !A.fails())
         continue;
       Diagnostic &D = Out.emplace_back(
           Rule::DownDataMismatch, DownUpdate->Range,
           "`down` does not give back the values `up` changed in " +
               quote(Table) + ": some row allowed today comes back different");
-      D.note(UpUpdate->Range, "for example " +
-                                  (A.Row.empty() ? std::string("a row")
-                                                 : A.Row.str()) +
-                                  " comes back as " + A.After.str() +
-                                  " after `up` then `down`");
+      D.note(UpUpdate->Range,
+             "for example " +
+                 (A.Row.empty() ? std::string("a row") : A.Row.str()) +
+                 " comes back as " + A.After.str() + " after `up` then `down`");
     }
   }
 };

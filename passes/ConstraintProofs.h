@@ -21,8 +21,8 @@ namespace migc::passes {
 bool hasObligations(const std::vector<ast::Op> &Up);
 
 /// Checks M's obligations; Before is the schema M's `up` starts from.
-void proveConstraints(smt::Prover &P, ir::Schema Before,
-                      const ir::Migration &M, DiagList &Out);
+void proveConstraints(smt::Prover &P, ir::Schema Before, const ir::Migration &M,
+                      DiagList &Out);
 
 } // namespace migc::passes
 

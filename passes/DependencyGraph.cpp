@@ -23,8 +23,7 @@ namespace migc::passes {
 namespace {
 
 /// Ancestors[m] holds every migration m requires, directly or not.
-std::vector<llvm::BitVector> ancestors(const ir::MigrationOrder &O,
-                                       size_t N) {
+std::vector<llvm::BitVector> ancestors(const ir::MigrationOrder &O, size_t N) {
   std::vector<llvm::BitVector> A(N, llvm::BitVector(unsigned(N)));
   // Over the components of `requires`, dependencies first: the members of a
   // cycle all reach each other and whatever any of them requires.
@@ -57,8 +56,7 @@ std::vector<llvm::BitVector> ancestors(const ir::MigrationOrder &O,
 }
 
 void reportHeads(const std::vector<ir::Migration> &Ms,
-                 const ir::MigrationOrder &O, GraphFacts &F,
-                 DiagList &Diags) {
+                 const ir::MigrationOrder &O, GraphFacts &F, DiagList &Diags) {
   std::vector<bool> Required(Ms.size());
   for (unsigned M : O.Order)
     for (unsigned R : O.Requires[M])
@@ -75,11 +73,11 @@ void reportHeads(const std::vector<ir::Migration> &Ms,
     List += (I ? ", " : "") + quote(Ms[F.Heads[I]].Name);
   if (F.Heads.size() > 5)
     List += ", ...";
-  Diagnostic &D = Diags.emplace_back(
-      Rule::MultipleHeads, Ms[F.Heads.front()].NameRange,
-      "the project has " + std::to_string(F.Heads.size()) +
-          " heads (migrations nothing requires): " + List +
-          "; they may run in either order");
+  Diagnostic &D =
+      Diags.emplace_back(Rule::MultipleHeads, Ms[F.Heads.front()].NameRange,
+                         "the project has " + std::to_string(F.Heads.size()) +
+                             " heads (migrations nothing requires): " + List +
+                             "; they may run in either order");
   for (size_t I = 1; I < F.Heads.size() && I < 5; ++I)
     D.note(Ms[F.Heads[I]].NameRange, "another head");
   D.note(Ms[F.Heads.front()].NameRange,
@@ -162,7 +160,9 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
     const Toucher &First = P.First, &Second = P.Second;
     const ir::Migration &A = Ms[First.Mig], &B = Ms[Second.Mig];
     F.Conflicts.push_back({First.Mig, Second.Mig, Key});
-    auto Verb = [](const ir::Touch *T) { return T->Write ? "changes" : "uses"; };
+    auto Verb = [](const ir::Touch *T) {
+      return T->Write ? "changes" : "uses";
+    };
     Diags
         .emplace_back(Rule::UnorderedConflict, Second.T->At,
                       "migrations " + quote(A.Name) + " and " + quote(B.Name) +
@@ -170,9 +170,8 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
                           ", but neither requires the other: the result "
                           "depends on which runs first")
         .note(First.T->At, quote(A.Name) + " " + Verb(First.T) + " it here")
-        .note(B.NameRange, "add `requires " + ir::printName(A.Name) +
-                               ";` to " + quote(B.Name) +
-                               " to run them in this order");
+        .note(B.NameRange, "add `requires " + ir::printName(A.Name) + ";` to " +
+                               quote(B.Name) + " to run them in this order");
   }
   return F;
 }

@@ -13,10 +13,10 @@
 #include "llvm/Support/thread.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <chrono>
 #include <thread>
 
 namespace migc {
@@ -56,8 +56,8 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
       Bad = "larger than 256 MB";
     if (!Bad.empty()) {
       InputError = true;
-      Diags.report(Diagnostic(Rule::IoError, {},
-                              "cannot read '" + Path + "': " + Bad));
+      Diags.report(
+          Diagnostic(Rule::IoError, {}, "cannot read '" + Path + "': " + Bad));
       continue;
     }
     auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
@@ -65,8 +65,8 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
     if (!Buf) {
       InputError = true;
       Diags.report(Diagnostic(Rule::IoError, {},
-                              "cannot read '" + Path + "': " +
-                                  Buf.getError().message()));
+                              "cannot read '" + Path +
+                                  "': " + Buf.getError().message()));
       continue;
     }
     unsigned Id = SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc());
@@ -93,7 +93,8 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
   Jobs = std::min(Jobs, N);
   std::vector<llvm::thread> Threads;
   for (unsigned I = 1; I < Jobs; ++I)
-    Threads.emplace_back(llvm::Optional<unsigned>(Compilation::StackBytes), Work);
+    Threads.emplace_back(llvm::Optional<unsigned>(Compilation::StackBytes),
+                         Work);
   Work();
   for (llvm::thread &T : Threads)
     T.join();
@@ -115,8 +116,9 @@ void Compilation::replayMigration(unsigned I, DiagList &Found) {
   replayBlocks(I, Before, Found);
   // A migration with errors is not what will run: its proofs would be
   // about something else.
-  Prove &= llvm::none_of(llvm::make_range(Found.begin() + long(Reported), Found.end()),
-                         [](const Diagnostic &D) { return D.Sev == Severity::Error; });
+  Prove &= llvm::none_of(
+      llvm::make_range(Found.begin() + long(Reported), Found.end()),
+      [](const Diagnostic &D) { return D.Sev == Severity::Error; });
   if (Prove)
     queueProof(I, std::move(*Before));
 }
@@ -139,7 +141,8 @@ void Compilation::startProofs() {
   // Task K goes to thread K % ProofThreads: the same split on every
   // machine, so the same answers. Each thread has its own Z3 context.
   for (unsigned T = 0; T < ProofThreads; ++T)
-    Proofs->Threads.emplace_back(llvm::Optional<unsigned>(StackBytes), [this, T] {
+    Proofs->Threads.emplace_back(llvm::Optional<unsigned>(StackBytes), [this,
+                                                                        T] {
       ProofQueue &Q = *Proofs;
       // Made at the first task (a Z3 context costs memory), and never
       // destroyed: tearing down a Z3 context with large terms takes
@@ -201,7 +204,8 @@ void Compilation::finishProofs(DiagnosticEngine &Diags) {
   Proofs.reset();
 }
 
-void Compilation::replayBlocks(unsigned I, const std::optional<ir::Schema> &Before,
+void Compilation::replayBlocks(unsigned I,
+                               const std::optional<ir::Schema> &Before,
                                DiagList &Found) {
   const ast::Migration &M = *Syntax[I];
   ir::Migration &IR = Migrations[I];
@@ -227,8 +231,9 @@ void Compilation::replayBlocks(unsigned I, const std::optional<ir::Schema> &Befo
     if (!Inverses[K].Ops) {
       Complete = false;
       Found.emplace_back(Rule::MissingInverse, IR.Up[K].Range,
-                         "migration " + quote(IR.Name) + " has no `down`, and " +
-                             "this `" + ir::opName(IR.Up[K].Kind).str() +
+                         "migration " + quote(IR.Name) +
+                             " has no `down`, and " + "this `" +
+                             ir::opName(IR.Up[K].Kind).str() +
                              "` cannot be undone: write a `down` or declare " +
                              "the migration `irreversible 'why';`");
     }
@@ -271,8 +276,9 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &O) {
 
   std::vector<bool> Selected(Migrations.size(), true);
   if (Opts.At) {
-    auto It = std::find_if(Migrations.begin(), Migrations.end(),
-                           [&](const ir::Migration &M) { return M.Name == *Opts.At; });
+    auto It = std::find_if(
+        Migrations.begin(), Migrations.end(),
+        [&](const ir::Migration &M) { return M.Name == *Opts.At; });
     if (It == Migrations.end())
       return false;
     Selected = ir::ancestorsOf(Order, unsigned(It - Migrations.begin()));

@@ -1,4 +1,5 @@
-//===- Compilation.h - The pipeline from files to replayed schema -*- C++ -*-===//
+//===- Compilation.h - The pipeline from files to replayed schema -*- C++
+//-*-===//
 //
 // One Compilation runs the stages of `migc check` over a project: read the
 // files, parse them (on every core), order the migrations, replay them. Every
@@ -54,8 +55,8 @@ public:
   /// Statistics (`--stats`): files that needed full LL prediction after
   /// SLL, and seconds spent in each stage.
   unsigned FullLLFiles = 0;
-  double LoadSeconds = 0, ParseSeconds = 0, OrderSeconds = 0,
-         ReplaySeconds = 0, GraphSeconds = 0;
+  double LoadSeconds = 0, ParseSeconds = 0, OrderSeconds = 0, ReplaySeconds = 0,
+         GraphSeconds = 0;
   /// Seconds in the constraint proofs (part of the replay), and the
   /// solver's counts.
   double ProveSeconds = 0;

@@ -69,9 +69,8 @@ llvm::Error readConfig(Project &P) {
   try {
     T = toml::parse_file(std::string(Path));
   } catch (const toml::parse_error &E) {
-    return fail(llvm::Twine(Path) + ":" +
-                llvm::Twine(E.source().begin.line) + ":" +
-                llvm::Twine(E.source().begin.column) + ": " +
+    return fail(llvm::Twine(Path) + ":" + llvm::Twine(E.source().begin.line) +
+                ":" + llvm::Twine(E.source().begin.column) + ": " +
                 std::string(E.description()));
   }
   if (toml::array *Flags = T["check"]["flags"].as_array()) {
@@ -125,8 +124,8 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
     std::string Root =
         IsDir ? Abs : projectRootOf(llvm::sys::path::parent_path(Abs));
     if (!P.Root.empty() && P.Root != Root)
-      return fail("'" + Path + "' belongs to project '" + Root +
-                  "', not to '" + P.Root + "'; check one project at a time");
+      return fail("'" + Path + "' belongs to project '" + Root + "', not to '" +
+                  P.Root + "'; check one project at a time");
     P.Root = Root;
     if (IsDir)
       WalkFrom = llvm::StringRef(Path).rtrim('/').str();
@@ -141,8 +140,10 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
   // not end in .mig); show them under the name the user gave.
   for (const std::string &F : P.Focus) {
     std::string Abs = absolutePath(F);
-    auto It = std::find_if(P.Files.begin(), P.Files.end(),
-                           [&](const std::string &G) { return absolutePath(G) == Abs; });
+    auto It =
+        std::find_if(P.Files.begin(), P.Files.end(), [&](const std::string &G) {
+          return absolutePath(G) == Abs;
+        });
     if (It != P.Files.end())
       *It = F;
     else
@@ -153,8 +154,7 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
   return P;
 }
 
-llvm::Expected<Project> projectOfFile(llvm::StringRef File,
-                                      const Overlay &O) {
+llvm::Expected<Project> projectOfFile(llvm::StringRef File, const Overlay &O) {
   std::string Abs = absolutePath(File);
   Project P;
   P.Root = projectRootOf(llvm::sys::path::parent_path(Abs));

@@ -78,12 +78,12 @@ bool isDateTime(Type T) {
          T.Kind == TypeKind::Timestamp || T.Kind == TypeKind::Timestamptz;
 }
 
-
 /// SQL LIKE on ASCII text (PostgreSQL's backslash escape); nullopt when
 /// either side is not ASCII.
 std::optional<bool> likeMatches(llvm::StringRef Text, llvm::StringRef Pat) {
   auto Ascii = [](llvm::StringRef S) {
-    return llvm::all_of(S, [](char C) { return static_cast<unsigned char>(C) < 0x80; });
+    return llvm::all_of(
+        S, [](char C) { return static_cast<unsigned char>(C) < 0x80; });
   };
   if (!Ascii(Text) || !Ascii(Pat) || Text.size() > 4096 || Pat.size() > 4096)
     return std::nullopt;
@@ -147,20 +147,31 @@ void walkTerms(const std::vector<z3::expr> &Roots,
 
 Sort sortOf(Type T) {
   switch (T.Kind) {
-  case TypeKind::SmallInt: case TypeKind::Int: case TypeKind::BigInt:
-  case TypeKind::Date: case TypeKind::Time: case TypeKind::Timestamp:
+  case TypeKind::SmallInt:
+  case TypeKind::Int:
+  case TypeKind::BigInt:
+  case TypeKind::Date:
+  case TypeKind::Time:
+  case TypeKind::Timestamp:
   case TypeKind::Timestamptz:
     return Sort::Int;
-  case TypeKind::Decimal: case TypeKind::Real: case TypeKind::Double:
+  case TypeKind::Decimal:
+  case TypeKind::Real:
+  case TypeKind::Double:
     return Sort::Real;
   case TypeKind::Bool:
     return Sort::Bool;
-  case TypeKind::Text: case TypeKind::Varchar: case TypeKind::Char:
-  case TypeKind::Bytes: case TypeKind::Unknown:
+  case TypeKind::Text:
+  case TypeKind::Varchar:
+  case TypeKind::Char:
+  case TypeKind::Bytes:
+  case TypeKind::Unknown:
     return Sort::Str;
-  case TypeKind::Uuid: case TypeKind::Json:
+  case TypeKind::Uuid:
+  case TypeKind::Json:
     return Sort::Opaque;
-  case TypeKind::Null: case TypeKind::Error:
+  case TypeKind::Null:
+  case TypeKind::Error:
     return Sort::Any;
   }
   return Sort::Any;
@@ -183,7 +194,8 @@ std::optional<int64_t> parseDateTime(llvm::StringRef Text, Type T) {
       return Micros;
   }
   unsigned H = 0, Mi = 0, S = 0;
-  if (Text.size() < 5 || Text[2] != ':' || Text.substr(0, 2).getAsInteger(10, H) ||
+  if (Text.size() < 5 || Text[2] != ':' ||
+      Text.substr(0, 2).getAsInteger(10, H) ||
       Text.substr(3, 2).getAsInteger(10, Mi))
     return std::nullopt;
   Text = Text.drop_front(5);
@@ -206,12 +218,12 @@ std::optional<int64_t> parseDateTime(llvm::StringRef Text, Type T) {
 
 // ------------------------------------------------------------------ Terms
 
-Terms::Terms()
-    : Len(z3::function("len", Ctx.int_sort(), Ctx.int_sort())) {}
+Terms::Terms() : Len(z3::function("len", Ctx.int_sort(), Ctx.int_sort())) {}
 
 z3::expr Terms::literal(llvm::StringRef Text, std::vector<z3::expr> &Side,
                         bool WithFunctions) {
-  auto [It, New] = LiteralIds.try_emplace(Text, int64_t(LiteralTexts.size()) + 1);
+  auto [It, New] =
+      LiteralIds.try_emplace(Text, int64_t(LiteralTexts.size()) + 1);
   if (New)
     LiteralTexts.push_back(Text.str());
   z3::expr Id = Ctx.int_val(It->second);
@@ -243,9 +255,12 @@ std::optional<std::string> Terms::literalText(int64_t Id) const {
 
 z3::sort Terms::sort(Sort S) {
   switch (S) {
-  case Sort::Real: return Ctx.real_sort();
-  case Sort::Bool: return Ctx.bool_sort();
-  default: return Ctx.int_sort();
+  case Sort::Real:
+    return Ctx.real_sort();
+  case Sort::Bool:
+    return Ctx.bool_sort();
+  default:
+    return Ctx.int_sort();
   }
 }
 
@@ -256,13 +271,17 @@ z3::expr Terms::fresh(Sort S, llvm::StringRef Hint) {
 
 z3::expr Terms::zero(Sort S) {
   switch (S) {
-  case Sort::Real: return Ctx.real_val(0);
-  case Sort::Bool: return Ctx.bool_val(false);
-  default: return Ctx.int_val(0);
+  case Sort::Real:
+    return Ctx.real_val(0);
+  case Sort::Bool:
+    return Ctx.bool_val(false);
+  default:
+    return Ctx.int_val(0);
   }
 }
 
-z3::func_decl Terms::function(llvm::StringRef Name, unsigned Arity, Sort Result) {
+z3::func_decl Terms::function(llvm::StringRef Name, unsigned Arity,
+                              Sort Result) {
   z3::sort_vector Domain(Ctx);
   for (unsigned I = 0; I < Arity; ++I)
     Domain.push_back(Ctx.int_sort());
@@ -349,7 +368,8 @@ z3::expr Encoder::domain(const Val &V, Type Ty) {
         z3::expr(C, Z3_mk_is_int(C, V.V * C.real_val(pow10(Ty.Scale).c_str())));
   else if (V.S == Sort::Str) {
     D = T.len(V.V) >= 0;
-    if ((Ty.Kind == TypeKind::Varchar || Ty.Kind == TypeKind::Char) && Ty.Length)
+    if ((Ty.Kind == TypeKind::Varchar || Ty.Kind == TypeKind::Char) &&
+        Ty.Length)
       D = D && T.len(V.V) <= C.int_val(uint64_t(Ty.Length));
   }
   return V.Null || D;
@@ -363,7 +383,8 @@ z3::expr Encoder::fits(const Val &V, Type Ty) {
     if (V.S == Sort::Int)
       return V.Null || inRange(V.V, Ty);
     if (V.S == Sort::Real)
-      return V.Null || inRange(z3::expr(C, Z3_mk_real2int(C, round(V.V, 0))), Ty);
+      return V.Null ||
+             inRange(z3::expr(C, Z3_mk_real2int(C, round(V.V, 0))), Ty);
   }
   if (Ty.Kind == TypeKind::Decimal && Ty.Length > 0 &&
       (V.S == Sort::Real || V.S == Sort::Int))
@@ -452,13 +473,26 @@ Val Encoder::compare(OpCode Op, Val A, Val B) {
   };
   z3::expr V = C.bool_val(false);
   switch (Op) {
-  case OpCode::Eq: V = Eq; break;
-  case OpCode::Ne: V = !Eq; break;
-  case OpCode::Lt: V = Ordered(A.V, B.V, true); break;
-  case OpCode::Le: V = Ordered(A.V, B.V, false); break;
-  case OpCode::Gt: V = Ordered(B.V, A.V, true); break;
-  case OpCode::Ge: V = Ordered(B.V, A.V, false); break;
-  default: break;
+  case OpCode::Eq:
+    V = Eq;
+    break;
+  case OpCode::Ne:
+    V = !Eq;
+    break;
+  case OpCode::Lt:
+    V = Ordered(A.V, B.V, true);
+    break;
+  case OpCode::Le:
+    V = Ordered(A.V, B.V, false);
+    break;
+  case OpCode::Gt:
+    V = Ordered(B.V, A.V, true);
+    break;
+  case OpCode::Ge:
+    V = Ordered(B.V, A.V, false);
+    break;
+  default:
+    break;
   }
   return {V, Null, Sort::Bool};
 }
@@ -524,8 +558,11 @@ Val Encoder::literal(const Expr &E, std::optional<Type> Hint) {
 Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
   z3::expr F = C.bool_val(false);
   switch (E.Kind) {
-  case ExprKind::IntLit: case ExprKind::DecimalLit: case ExprKind::StringLit:
-  case ExprKind::BoolLit: case ExprKind::NullLit:
+  case ExprKind::IntLit:
+  case ExprKind::DecimalLit:
+  case ExprKind::StringLit:
+  case ExprKind::BoolLit:
+  case ExprKind::NullLit:
     return literal(E, Hint);
   case ExprKind::Column:
     if (std::optional<Val> V = Column(E.Column))
@@ -573,9 +610,9 @@ Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
         size_t J = I;
         while (J + 1 < Ints.size() && Ints[J + 1] - Ints[J] <= 1)
           ++J;
-        Trues.push_back(Ints[I] == Ints[J]
-                            ? X.V == C.int_val(Ints[I])
-                            : X.V >= C.int_val(Ints[I]) && X.V <= C.int_val(Ints[J]));
+        Trues.push_back(Ints[I] == Ints[J] ? X.V == C.int_val(Ints[I])
+                                           : X.V >= C.int_val(Ints[I]) &&
+                                                 X.V <= C.int_val(Ints[J]));
         I = J + 1;
       }
       z3::expr AnyTrue = mkAnd(mkNot(X.Null), z3::mk_or(Trues));
@@ -583,8 +620,8 @@ Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
       return E.Negated ? notV(R) : R;
     }
     if (E.Args.size() > 16 * MaxCaseBranches)
-      return {T.fresh(Sort::Bool, "approx_in"), T.fresh(Sort::Bool, "approx_in_null"),
-              Sort::Bool};
+      return {T.fresh(Sort::Bool, "approx_in"),
+              T.fresh(Sort::Bool, "approx_in_null"), Sort::Bool};
     for (size_t I = 1; I < E.Args.size(); ++I) {
       Val Eq = compare(OpCode::Eq, X, encode(*E.Args[I], E.Args[0]->Ty));
       Trues.push_back(mkAnd(mkNot(Eq.Null), Eq.V));
@@ -639,8 +676,8 @@ Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
         z3::func_decl Like = T.function(Name, 1, Sort::Bool);
         z3::expr M = Like(X.V);
         z3::expr N = C.int_val(Fixed);
-        Side.push_back(z3::implies(M, Percent ? T.len(X.V) >= N
-                                              : T.len(X.V) == N));
+        Side.push_back(
+            z3::implies(M, Percent ? T.len(X.V) >= N : T.len(X.V) == N));
         // The literals the value can be (a backfill's, say) match or not.
         for (int64_t Id : literalsIn(X.V))
           if (std::optional<std::string> Text = T.literalText(Id))
@@ -658,7 +695,8 @@ Val Encoder::encode(const Expr &E, std::optional<Type> Hint) {
       // Z3 takes time quadratic in a long chain of ite: an unknown value
       // stands for it (answers that rest on it are not taken as proofs).
       Sort K = S == Sort::Any ? Sort::Int : S;
-      return {T.fresh(K, "approx_case"), T.fresh(Sort::Bool, "approx_case_null"), K};
+      return {T.fresh(K, "approx_case"),
+              T.fresh(Sort::Bool, "approx_case_null"), K};
     }
     z3::expr Saved = Guard;
     std::vector<z3::expr> Conds, NoneBefore;
@@ -730,7 +768,9 @@ Val Encoder::binary(const Expr &E) {
     if (Op != OpCode::Mul)
       fail(!Null && B.V == Zero);
     std::string Name = std::string("approx_") +
-                       (Op == OpCode::Mul ? "mul" : Op == OpCode::Div ? "div" : "mod") +
+                       (Op == OpCode::Mul   ? "mul"
+                        : Op == OpCode::Div ? "div"
+                                            : "mod") +
                        (S == Sort::Int ? "_int" : "_real");
     z3::sort_vector Domain(C);
     Domain.push_back(T.sort(S));
@@ -741,9 +781,15 @@ Val Encoder::binary(const Expr &E) {
     return {R, Null, S};
   }
   switch (Op) {
-  case OpCode::Add: R = A.V + B.V; break;
-  case OpCode::Sub: R = A.V - B.V; break;
-  case OpCode::Mul: R = A.V * B.V; break;
+  case OpCode::Add:
+    R = A.V + B.V;
+    break;
+  case OpCode::Sub:
+    R = A.V - B.V;
+    break;
+  case OpCode::Mul:
+    R = A.V * B.V;
+    break;
   case OpCode::Div:
   case OpCode::Mod:
     fail(!Null && B.V == Zero);
@@ -806,7 +852,8 @@ Val Encoder::call(const Expr &E) {
   if (E.Args.size() > MaxCaseBranches) {
     // As for a long `case`: an unknown value stands for it.
     Sort K = S == Sort::Any ? Sort::Int : S;
-    return {T.fresh(K, "approx_call"), T.fresh(Sort::Bool, "approx_call_null"), K};
+    return {T.fresh(K, "approx_call"), T.fresh(Sort::Bool, "approx_call_null"),
+            K};
   }
   if (F == "coalesce" && !E.Args.empty()) {
     Val R = as(encode(*E.Args.back(), E.Ty), S);
@@ -826,14 +873,15 @@ Val Encoder::call(const Expr &E) {
     Val R = as(encode(*E.Args[0], E.Ty), S);
     for (size_t I = 1; I < E.Args.size(); ++I) {
       Val A = as(encode(*E.Args[I], E.Ty), S);
-      z3::expr ABetter = isTrue(compare(F == "greatest" ? OpCode::Gt : OpCode::Lt, A, R));
+      z3::expr ABetter =
+          isTrue(compare(F == "greatest" ? OpCode::Gt : OpCode::Lt, A, R));
       z3::expr TakeA = (R.Null && !A.Null) || ABetter;
       R = ite(TakeA, A, R, S);
     }
     return R;
   }
-  return {T.fresh(S == Sort::Any ? Sort::Int : S, "call"), T.fresh(Sort::Bool, "callnull"),
-          S == Sort::Any ? Sort::Int : S};
+  return {T.fresh(S == Sort::Any ? Sort::Int : S, "call"),
+          T.fresh(Sort::Bool, "callnull"), S == Sort::Any ? Sort::Int : S};
 }
 
 Val Encoder::cast(const Val &A, Type From, Type To) {
@@ -854,9 +902,11 @@ Val Encoder::cast(const Val &A, Type From, Type To) {
             A.Null, Sort::Str};
   }
   if (S == Sort::Str && A.S == Sort::Str) {
-    if ((To.Kind == TypeKind::Varchar || To.Kind == TypeKind::Char) && To.Length) {
+    if ((To.Kind == TypeKind::Varchar || To.Kind == TypeKind::Char) &&
+        To.Length) {
       // An explicit cast cuts the string to the length.
-      z3::expr R = T.function("cut" + std::to_string(To.Length), 1, Sort::Int)(A.V);
+      z3::expr R =
+          T.function("cut" + std::to_string(To.Length), 1, Sort::Int)(A.V);
       z3::expr N = C.int_val(uint64_t(To.Length));
       Side.push_back(T.len(R) == z3::ite(T.len(A.V) <= N, T.len(A.V), N));
       Side.push_back(z3::implies(T.len(A.V) <= N, R == A.V));
@@ -895,9 +945,8 @@ Val Encoder::cast(const Val &A, Type From, Type To) {
 
 // ------------------------------------------------------------ model values
 
-std::string showValue(Terms &T, const z3::expr &V, Type Ty,
-                      const z3::model &M, const Applications *Applied,
-                      bool ByLength) {
+std::string showValue(Terms &T, const z3::expr &V, Type Ty, const z3::model &M,
+                      const Applications *Applied, bool ByLength) {
   z3::expr X = M.eval(V, true);
   Sort S = sortOf(Ty);
   if (S == Sort::Bool)
@@ -913,7 +962,8 @@ std::string showValue(Terms &T, const z3::expr &V, Type Ty,
   if (S == Sort::Int) {
     if (!isDateTime(Ty) || !Small)
       return X.get_decimal_string(0);
-    int64_t Days = N >= 0 ? N / MicrosPerDay : -((-N + MicrosPerDay - 1) / MicrosPerDay);
+    int64_t Days =
+        N >= 0 ? N / MicrosPerDay : -((-N + MicrosPerDay - 1) / MicrosPerDay);
     int64_t Rest = N - Days * MicrosPerDay;
     char Buf[64];
     int64_t Y;

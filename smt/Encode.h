@@ -22,8 +22,8 @@
 
 #include "ir/Expr.h"
 
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <z3++.h>
 
@@ -56,7 +56,6 @@ inline z3::expr mkNot(const z3::expr &A) {
     return A.ctx().bool_val(true);
   return !A;
 }
-
 
 /// Visits every subterm of Roots once (terms are DAGs); Visit returns true
 /// to stop the walk.

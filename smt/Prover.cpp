@@ -84,7 +84,8 @@ public:
   }
 
 private:
-  llvm::DenseMap<const Expr *, std::pair<ExprPtr, std::vector<std::string>>> Map;
+  llvm::DenseMap<const Expr *, std::pair<ExprPtr, std::vector<std::string>>>
+      Map;
 };
 
 Table slice(const Table &T, llvm::StringSet<> Seed, ColumnUses &Uses) {
@@ -144,8 +145,10 @@ std::vector<Table> parts(const Table &T, ColumnUses &Uses) {
 /// the type checker has already checked that it fits.
 bool isLiteral(const Expr &E) {
   switch (E.Kind) {
-  case ast::ExprKind::IntLit: case ast::ExprKind::DecimalLit:
-  case ast::ExprKind::StringLit: case ast::ExprKind::BoolLit:
+  case ast::ExprKind::IntLit:
+  case ast::ExprKind::DecimalLit:
+  case ast::ExprKind::StringLit:
+  case ast::ExprKind::BoolLit:
   case ast::ExprKind::NullLit:
     return true;
   default:
@@ -353,8 +356,8 @@ struct Prover::Impl {
       Sort K = sortOf(C.Ty);
       if (K == Sort::Any)
         K = Sort::Int;
-      std::string Id = Positional ? std::to_string(&C - Tb.Columns.data())
-                                  : C.Name;
+      std::string Id =
+          Positional ? std::to_string(&C - Tb.Columns.data()) : C.Name;
       z3::expr V = ctx().constant(("c!" + Id).c_str(), T.sort(K));
       z3::expr N = C.Nullable || NullVars
                        ? ctx().bool_const(("n!" + Id).c_str())
@@ -372,11 +375,11 @@ struct Prover::Impl {
   /// for unsat cores instead (and Except is left out).
   /// `not valid` checks bind new and updated rows, not the rows that
   /// were there when they were added: ExistingRows leaves them out.
-  std::vector<z3::expr> tableFacts(const Table &Tb, const Source &S,
-                                   const Constraint *Except = nullptr,
-                                   std::vector<std::pair<z3::expr, std::string>>
-                                       *Named = nullptr,
-                                   bool ExistingRows = false) {
+  std::vector<z3::expr>
+  tableFacts(const Table &Tb, const Source &S,
+             const Constraint *Except = nullptr,
+             std::vector<std::pair<z3::expr, std::string>> *Named = nullptr,
+             bool ExistingRows = false) {
     std::vector<z3::expr> Facts;
     Encoder E = encoder(S);
     for (const Column &C : Tb.Columns)
@@ -403,8 +406,7 @@ struct Prover::Impl {
       }
     for (const Constraint &K : Tb.Constraints) {
       if (K.Kind != ConstraintKind::Check || (K.NotValid && ExistingRows) ||
-          &K == Except ||
-          (Except && K.Name == Except->Name))
+          &K == Except || (Except && K.Name == Except->Name))
         continue;
       Val B = E.encode(*K.Check);
       z3::expr Pass = E.passes(B) && !E.error();
@@ -503,9 +505,9 @@ struct Prover::Impl {
       A.Reason = E.msg();
     }
     // Time in Z3: asserting, checking and (below) popping.
-    St.Seconds += std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - Start)
-                      .count();
+    St.Seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
     Cached C{Keep, Verdict::Unknown, std::move(A.Reason), {}, std::nullopt};
     if (R == z3::sat && SatIsBad && approximated(Keep)) {
       // A model of an over-approximation may be no real row.
@@ -534,10 +536,11 @@ struct Prover::Impl {
       ++St.Unknown;
     Start = std::chrono::steady_clock::now();
     Solver.pop();
-    St.Seconds += std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - Start)
-                      .count();
-    Cached &Entry = Cache.insert_or_assign(std::move(Key), std::move(C)).first->second;
+    St.Seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+    Cached &Entry =
+        Cache.insert_or_assign(std::move(Key), std::move(C)).first->second;
     return answer(Entry, Assumptions, Describe);
   }
 
@@ -571,9 +574,10 @@ struct Prover::Impl {
 
   /// The answer a query's result gives, in the names of this query's
   /// columns and constraints.
-  Answer answer(const Cached &C,
-                const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
-                llvm::function_ref<void(const z3::model &, Answer &)> Describe) {
+  Answer
+  answer(const Cached &C,
+         const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
+         llvm::function_ref<void(const z3::model &, Answer &)> Describe) {
     Answer A;
     A.V = C.V;
     A.Reason = C.Reason;
@@ -589,13 +593,12 @@ struct Prover::Impl {
 
   /// Whether some row satisfies Facts: Holds if one does, Fails with the
   /// core of Named if none can. Witness, when given, reads the row found.
-  Answer possible(const std::vector<z3::expr> &Facts,
-                  const std::vector<std::pair<z3::expr, std::string>> &Named,
-                  llvm::function_ref<void(const z3::model &, Answer &)> Witness =
-                      nullptr) {
+  Answer possible(
+      const std::vector<z3::expr> &Facts,
+      const std::vector<std::pair<z3::expr, std::string>> &Named,
+      llvm::function_ref<void(const z3::model &, Answer &)> Witness = nullptr) {
     Answer A = solve(
-        Facts, Named,
-        Witness ? Witness : [](const z3::model &, Answer &) {},
+        Facts, Named, Witness ? Witness : [](const z3::model &, Answer &) {},
         /*SatIsBad=*/false, /*WantModel=*/bool(Witness));
     if (!A.unknown())
       A.V = A.fails() ? Verdict::Holds : Verdict::Fails;
@@ -655,8 +658,9 @@ struct Prover::Impl {
       if (At != std::string::npos)
         Text.replace(At, 11, Assuming);
     }
-    OS << "; migc " << Opts.DumpName << " " << Dumped << "\n(set-option :timeout "
-       << Opts.TimeoutMs << ")\n" << Text;
+    OS << "; migc " << Opts.DumpName << " " << Dumped
+       << "\n(set-option :timeout " << Opts.TimeoutMs << ")\n"
+       << Text;
   }
 
   /// The source's original row, as the model has it: only columns the
@@ -722,7 +726,8 @@ struct Prover::Impl {
   /// The facts of S's initial table (its rows satisfied them when the
   /// migration began) about the columns Seed reaches through S's current
   /// values and S.Alive.
-  std::vector<z3::expr> initialFacts(const Source &S, const llvm::StringSet<> &Seed) {
+  std::vector<z3::expr> initialFacts(const Source &S,
+                                     const llvm::StringSet<> &Seed) {
     if (!S.Initial)
       return {};
     llvm::StringSet<> Reach;
@@ -747,10 +752,12 @@ struct Prover::Impl {
   Source insertedRow(const Table &Tb, const Op &O, unsigned R,
                      std::vector<z3::expr> &Errors) {
     Source S{O.Range, {}, {}, {}, {}, ctx().bool_val(true), nullptr, {}};
-    Encoder E(T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
+    Encoder E(
+        T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
     for (const Column &C : Tb.Columns) {
       const ExprPtr *Given = O.given(R, Tb.Columns, &C - Tb.Columns.data());
-      Val V = Given ? E.store(E.encode(**Given, C.Ty), C.Ty) : defaultValue(E, C);
+      Val V =
+          Given ? E.store(E.encode(**Given, C.Ty), C.Ty) : defaultValue(E, C);
       S.Cols.push_back({C.Name, V});
       S.OriginalTypes.push_back(C.Ty);
     }
@@ -774,14 +781,13 @@ struct Prover::Impl {
   /// Asks, for every source of Table, whether some row makes Bad true;
   /// the first that does is the answer. Bad builds the formula from an
   /// encoder over the source's current row and adds facts to it.
-  Answer forEachRow(std::vector<Source> &Rows, const Table *Whole,
-                    const llvm::StringSet<> &Seed,
-                    llvm::function_ref<z3::expr(Source &, Encoder &,
-                                                std::vector<z3::expr> &)>
-                        Bad,
-                    llvm::function_ref<void(Source &, const z3::model &,
-                                            Answer &)>
-                        More = nullptr) {
+  Answer forEachRow(
+      std::vector<Source> &Rows, const Table *Whole,
+      const llvm::StringSet<> &Seed,
+      llvm::function_ref<z3::expr(Source &, Encoder &, std::vector<z3::expr> &)>
+          Bad,
+      llvm::function_ref<void(Source &, const z3::model &, Answer &)> More =
+          nullptr) {
     Answer Result;
     std::optional<Table> Slice;
     if (Whole)
@@ -900,8 +906,9 @@ Answer Prover::implied(const Table &Whole, const Expr &Check) {
   for (z3::expr &F : E.Side)
     Facts.push_back(F);
   // Implied when no row passes the others and fails Check.
-  Answer A = P->solve(Facts, Named, [&](const z3::model &, Answer &) {},
-                      /*SatIsBad=*/false);
+  Answer A = P->solve(
+      Facts, Named, [&](const z3::model &, Answer &) {},
+      /*SatIsBad=*/false);
   return A;
 }
 
@@ -997,11 +1004,11 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
   std::vector<std::pair<std::string, std::vector<std::string>>> Keys;
   for (const Constraint &K : Tb->Constraints)
     if (K.hasIndex())
-      Keys.push_back({(K.Kind == ConstraintKind::PrimaryKey
-                           ? "primary key "
-                           : "unique constraint ") +
-                          K.Name,
-                      K.Columns});
+      Keys.push_back(
+          {(K.Kind == ConstraintKind::PrimaryKey ? "primary key "
+                                                 : "unique constraint ") +
+               K.Name,
+           K.Columns});
   for (const Index *I : S.indexesOn(Tb->Name))
     if (I->Unique && !I->Where) {
       std::vector<std::string> Cols;
@@ -1017,8 +1024,8 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
   }
   while (P->InsertRows.size() <= R) {
     std::vector<z3::expr> Errors;
-    Source Row = P->insertedRow(*Tb, Insert, unsigned(P->InsertRows.size()),
-                                Errors);
+    Source Row =
+        P->insertedRow(*Tb, Insert, unsigned(P->InsertRows.size()), Errors);
     P->InsertRows.emplace_back(std::move(Row), std::move(Errors));
   }
   const auto &[New, Errors] = P->InsertRows[R];
@@ -1123,7 +1130,8 @@ void Prover::apply(const Op &O, const Schema &S) {
       Src.Cols.push_back({O.NewColumn.Name, I.defaultValue(E, O.NewColumn)});
       break;
     case OpKind::DropColumn:
-      llvm::erase_if(Src.Cols, [&](auto &C) { return C.first == O.ColumnName; });
+      llvm::erase_if(Src.Cols,
+                     [&](auto &C) { return C.first == O.ColumnName; });
       break;
     case OpKind::RenameColumn:
       for (auto &C : Src.Cols)
@@ -1149,8 +1157,8 @@ void Prover::apply(const Op &O, const Schema &S) {
       break;
     }
     case OpKind::Update: {
-      z3::expr Where = O.Value ? E.isTrue(E.encode(*O.Value))
-                               : I.ctx().bool_val(true);
+      z3::expr Where =
+          O.Value ? E.isTrue(E.encode(*O.Value)) : I.ctx().bool_val(true);
       std::vector<std::pair<std::string, Val>> New;
       for (auto &[Col, X] : O.Assignments) {
         const Column *C = Tb ? Tb->findColumn(Col) : nullptr;
@@ -1217,20 +1225,22 @@ Answer Prover::rowsFit(const Schema &S, const Op &O) {
   Type To = *O.NewType;
   llvm::StringSet<> Seed = O.Value ? columnsOf(*O.Value) : llvm::StringSet<>();
   Seed.insert(O.ColumnName);
-  return P->forEachRow(Rows, Tb, Seed, [&](Source &Src, Encoder &E,
-                                     std::vector<z3::expr> &) {
-    const Val *V = Src.find(O.ColumnName);
-    Val New = O.Value ? E.encode(*O.Value, To) : *V;
-    z3::expr Bad = !E.fits(New, To) || E.error();
-    return Bad;
-  }, [&](Source &Src, const z3::model &M, Answer &A) {
-    A.Violated = "the type " + To.str();
-    if (O.Value) {
-      Encoder E = P->encoder(Src);
-      Val New = E.encode(*O.Value, To);
-      A.After.Values.push_back({O.ColumnName, P->show(New, To, M)});
-    }
-  });
+  return P->forEachRow(
+      Rows, Tb, Seed,
+      [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
+        const Val *V = Src.find(O.ColumnName);
+        Val New = O.Value ? E.encode(*O.Value, To) : *V;
+        z3::expr Bad = !E.fits(New, To) || E.error();
+        return Bad;
+      },
+      [&](Source &Src, const z3::model &M, Answer &A) {
+        A.Violated = "the type " + To.str();
+        if (O.Value) {
+          Encoder E = P->encoder(Src);
+          Val New = E.encode(*O.Value, To);
+          A.After.Values.push_back({O.ColumnName, P->show(New, To, M)});
+        }
+      });
 }
 
 Answer Prover::rowsPass(const Schema &S, llvm::StringRef Table,
@@ -1241,9 +1251,9 @@ Answer Prover::rowsPass(const Schema &S, llvm::StringRef Table,
   std::vector<Source> &Rows = P->rowsOf(Table, S);
   return P->forEachRow(Rows, Tb, columnsOf(*Check.Check),
                        [&](Source &, Encoder &E, std::vector<z3::expr> &) {
-    Val B = E.encode(*Check.Check);
-    return !E.passes(B) || E.error();
-  });
+                         Val B = E.encode(*Check.Check);
+                         return !E.passes(B) || E.error();
+                       });
 }
 
 Answer Prover::rowsNotNull(const Schema &S, llvm::StringRef Table,
@@ -1256,9 +1266,9 @@ Answer Prover::rowsNotNull(const Schema &S, llvm::StringRef Table,
   Seed.insert(C);
   return P->forEachRow(Rows, Tb, Seed,
                        [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
-    const Val *V = Src.find(C);
-    return V ? V->Null : P->ctx().bool_val(false);
-  });
+                         const Val *V = Src.find(C);
+                         return V ? V->Null : P->ctx().bool_val(false);
+                       });
 }
 
 Answer Prover::newColumnHolds(const Table &Before, const Op &O) {
@@ -1282,16 +1292,16 @@ Answer Prover::newColumnHolds(const Table &Before, const Op &O) {
         Seed.insert(C.getKey());
   return P->forEachRow(It->second, &Before, Seed,
                        [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
-    z3::expr_vector Bad(P->ctx());
-    const Val *V = Src.find(Col.Name);
-    if (V && !Col.Nullable)
-      Bad.push_back(V->Null);
-    for (const Constraint &K : O.Constraints)
-      if (K.Kind == ConstraintKind::Check && !K.NotValid)
-        Bad.push_back(!E.passes(E.encode(*K.Check)));
-    Bad.push_back(E.error());
-    return z3::mk_or(Bad);
-  });
+                         z3::expr_vector Bad(P->ctx());
+                         const Val *V = Src.find(Col.Name);
+                         if (V && !Col.Nullable)
+                           Bad.push_back(V->Null);
+                         for (const Constraint &K : O.Constraints)
+                           if (K.Kind == ConstraintKind::Check && !K.NotValid)
+                             Bad.push_back(!E.passes(E.encode(*K.Check)));
+                         Bad.push_back(E.error());
+                         return z3::mk_or(Bad);
+                       });
 }
 
 Answer Prover::updateKeeps(const Schema &S, const Op &O) {
@@ -1329,70 +1339,74 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
     for (const auto &C : columnsOf(*O.Value))
       Seed.insert(C.getKey());
   std::optional<z3::expr> WhereNow;
-  return P->forEachRow(Rows, Tb, Seed, [&](Source &Src, Encoder &E,
-                                     std::vector<z3::expr> &) {
-    Parts.clear();
-    z3::expr Where = O.Value ? E.isTrue(E.encode(*O.Value))
-                             : P->ctx().bool_val(true);
-    WhereNow = Where;
-    Source After = Src;
-    for (auto &[Col, X] : O.Assignments) {
-      const Column *C = Tb->findColumn(Col);
-      if (!C)
-        continue;
-      Val New = E.encode(*X, C->Ty);
-      Parts.push_back({"the type of " + Col + " (" + C->Ty.str() + ")",
-                       !E.fits(New, C->Ty)});
-      if (Val *Slot = After.find(Col))
-        *Slot = E.as(New, Slot->S);
-    }
-    Parts.push_back({"an error (a division by zero or an overflow) while "
-                     "computing the new values",
-                     E.error()});
-    Encoder AE = P->encoder(After);
-    for (const Column &C : Tb->Columns)
-      if (!C.Nullable && Assigned.count(C.Name))
-        if (const Val *V = After.find(C.Name))
-          Parts.push_back({"not null on " + C.Name, V->Null});
-    for (const Constraint &K : Tb->Constraints)
-      if (K.Kind == ConstraintKind::Check &&
-          llvm::any_of(columnsOf(*K.Check),
-                       [&](const auto &C) { return Assigned.count(C.getKey()); })) {
-        Val B = AE.encode(*K.Check);
-        Parts.push_back({"check " + K.Name, !AE.passes(B) || AE.error()});
-      }
-    for (z3::expr &F : AE.Side)
-      E.Side.push_back(F);
-    AfterCols = After.Cols;
-    z3::expr_vector Any(P->ctx());
-    for (auto &[Name, B] : Parts)
-      Any.push_back(B);
-    return Where && z3::mk_or(Any);
-  }, [&](Source &Src, const z3::model &M, Answer &A) {
-    for (auto &[Name, B] : Parts)
-      if (M.eval(B, true).is_true()) {
-        A.Violated = Name;
-        A.Row = P->describe(Src, M, *WhereNow && B);
-        break;
-      }
-    // A failed computation has no new value to show.
-    if (llvm::StringRef(A.Violated).startswith("an error"))
-      return;
-    for (auto &[Col, X] : O.Assignments)
-      for (size_t I = 0; I < AfterCols.size(); ++I)
-        if (AfterCols[I].first == Col) {
+  return P->forEachRow(
+      Rows, Tb, Seed,
+      [&](Source &Src, Encoder &E, std::vector<z3::expr> &) {
+        Parts.clear();
+        z3::expr Where =
+            O.Value ? E.isTrue(E.encode(*O.Value)) : P->ctx().bool_val(true);
+        WhereNow = Where;
+        Source After = Src;
+        for (auto &[Col, X] : O.Assignments) {
           const Column *C = Tb->findColumn(Col);
-          A.After.Values.push_back({Col, P->show(AfterCols[I].second,
-                                                 C ? C->Ty : Type(), M,
-                                                 /*Computed=*/true)});
+          if (!C)
+            continue;
+          Val New = E.encode(*X, C->Ty);
+          Parts.push_back({"the type of " + Col + " (" + C->Ty.str() + ")",
+                           !E.fits(New, C->Ty)});
+          if (Val *Slot = After.find(Col))
+            *Slot = E.as(New, Slot->S);
         }
-  });
+        Parts.push_back({"an error (a division by zero or an overflow) while "
+                         "computing the new values",
+                         E.error()});
+        Encoder AE = P->encoder(After);
+        for (const Column &C : Tb->Columns)
+          if (!C.Nullable && Assigned.count(C.Name))
+            if (const Val *V = After.find(C.Name))
+              Parts.push_back({"not null on " + C.Name, V->Null});
+        for (const Constraint &K : Tb->Constraints)
+          if (K.Kind == ConstraintKind::Check &&
+              llvm::any_of(columnsOf(*K.Check), [&](const auto &C) {
+                return Assigned.count(C.getKey());
+              })) {
+            Val B = AE.encode(*K.Check);
+            Parts.push_back({"check " + K.Name, !AE.passes(B) || AE.error()});
+          }
+        for (z3::expr &F : AE.Side)
+          E.Side.push_back(F);
+        AfterCols = After.Cols;
+        z3::expr_vector Any(P->ctx());
+        for (auto &[Name, B] : Parts)
+          Any.push_back(B);
+        return Where && z3::mk_or(Any);
+      },
+      [&](Source &Src, const z3::model &M, Answer &A) {
+        for (auto &[Name, B] : Parts)
+          if (M.eval(B, true).is_true()) {
+            A.Violated = Name;
+            A.Row = P->describe(Src, M, *WhereNow && B);
+            break;
+          }
+        // A failed computation has no new value to show.
+        if (llvm::StringRef(A.Violated).startswith("an error"))
+          return;
+        for (auto &[Col, X] : O.Assignments)
+          for (size_t I = 0; I < AfterCols.size(); ++I)
+            if (AfterCols[I].first == Col) {
+              const Column *C = Tb->findColumn(Col);
+              A.After.Values.push_back(
+                  {Col, P->show(AfterCols[I].second, C ? C->Ty : Type(), M,
+                                /*Computed=*/true)});
+            }
+      });
 }
 
 Answer Prover::restores(llvm::StringRef Table,
                         const std::vector<std::string> &Columns) {
   auto It = P->Rows.find(Table);
-  if (It == P->Rows.end() || It->second.empty() || It->second[0].Origin.isValid())
+  if (It == P->Rows.end() || It->second.empty() ||
+      It->second[0].Origin.isValid())
     return {};
   Source &Src = It->second[0];
   std::vector<z3::expr> Facts = Src.Facts;
@@ -1423,8 +1437,8 @@ Answer Prover::restores(llvm::StringRef Table,
       if (const Val *Now = Src.find(Col))
         for (size_t I = 0; I < Src.Original.size(); ++I)
           if (Src.Original[I].first == Col)
-            A.After.Values.push_back(
-                {Col, P->show(*Now, Src.OriginalTypes[I], M, /*Computed=*/true)});
+            A.After.Values.push_back({Col, P->show(*Now, Src.OriginalTypes[I],
+                                                   M, /*Computed=*/true)});
   });
 }
 
@@ -1433,7 +1447,8 @@ std::string Prover::evaluate(
     const std::vector<std::pair<std::string, std::string>> &Values) {
   Source S = P->anyRow(T);
   std::vector<z3::expr> Facts;
-  Encoder Lit(P->T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
+  Encoder Lit(
+      P->T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
   for (auto &[Col, Text] : Values) {
     Val *V = S.find(Col);
     const Column *C = T.findColumn(Col);
@@ -1445,13 +1460,14 @@ std::string Prover::evaluate(
     }
     Facts.push_back(!V->Null);
     ir::Expr L;
-    L.Kind = Text.front() == '\'' ? ast::ExprKind::StringLit
+    L.Kind = Text.front() == '\''                  ? ast::ExprKind::StringLit
              : (Text == "true" || Text == "false") ? ast::ExprKind::BoolLit
              : Text.find_first_of(".eE") != std::string::npos
                  ? ast::ExprKind::DecimalLit
                  : ast::ExprKind::IntLit;
-    L.Text = L.Kind == ast::ExprKind::StringLit ? Text.substr(1, Text.size() - 2)
-                                               : Text;
+    L.Text = L.Kind == ast::ExprKind::StringLit
+                 ? Text.substr(1, Text.size() - 2)
+                 : Text;
     L.Ty = C->Ty;
     Val X = Lit.as(Lit.encode(L, C->Ty), V->S);
     Facts.push_back(V->V == X.V);

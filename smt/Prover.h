@@ -145,7 +145,8 @@ public:
   /// (g) Do the current rows of Table have, in Columns, the values they had
   /// at beginMigration (which must have been called with the table
   /// existing and untouched)?
-  Answer restores(llvm::StringRef Table, const std::vector<std::string> &Columns);
+  Answer restores(llvm::StringRef Table,
+                  const std::vector<std::string> &Columns);
   /// Whether Table can hold rows now (false for one created in this
   /// migration and not inserted into).
   bool mayHaveRows(llvm::StringRef Table) const;
@@ -154,9 +155,9 @@ public:
   /// The value of E (a boolean or value expression over T's columns) on
   /// one row: Values gives each column as .mig literal text or "null".
   /// Returns "true", "false", "null", a number, or "error".
-  std::string evaluate(const ir::Table &T, const ir::Expr &E,
-                       const std::vector<std::pair<std::string, std::string>>
-                           &Values);
+  std::string
+  evaluate(const ir::Table &T, const ir::Expr &E,
+           const std::vector<std::pair<std::string, std::string>> &Values);
 
   struct Impl;
 

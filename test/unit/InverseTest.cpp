@@ -23,8 +23,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontend/Parser.h"
 #include "ir/Inverse.h"
+#include "frontend/Parser.h"
 #include "ir/OpPrinter.h"
 #include "ir/Replay.h"
 #include "ir/SchemaPrinter.h"
@@ -107,8 +107,7 @@ struct Parsed {
 
 /// The down migc synthesizes for a migration without one, from the inverses
 /// replayBlock recorded; nullopt when an operation has none.
-std::optional<std::vector<Op>>
-synthesize(std::vector<InverseOf> &Inverses) {
+std::optional<std::vector<Op>> synthesize(std::vector<InverseOf> &Inverses) {
   std::vector<Op> Down;
   for (size_t K = Inverses.size(); K-- > 0;) {
     if (!Inverses[K].Ops)
@@ -121,9 +120,9 @@ synthesize(std::vector<InverseOf> &Inverses) {
 
 /// The outcome of replaying one migration's `up` and then a down.
 struct RoundTrip {
-  DiagList Up;          // replaying up (with the inverses' lossy-down)
-  DiagList Down;        // replaying the down
-  DiagList Check;       // checkDownRestores
+  DiagList Up;    // replaying up (with the inverses' lossy-down)
+  DiagList Down;  // replaying the down
+  DiagList Check; // checkDownRestores
   std::optional<std::vector<Op>> Synthesized;
   std::string Before, After;
 };
@@ -478,25 +477,42 @@ private:
   // -------------------------------------------------- operations
   std::string operation() {
     switch (pick(18)) {
-    case 0: return createTable();
-    case 1: return dropTable();
-    case 2: return renameTable();
-    case 3: return addColumn();
-    case 4: return dropColumn();
-    case 5: return renameColumn();
-    case 6: return alterType();
-    case 7: return setNotNull();
-    case 8: return dropNotNull();
-    case 9: return setDefault();
-    case 10: return dropDefault();
-    case 11: return createIndex();
-    case 12: return dropIndex();
-    case 13: return addConstraint();
-    case 14: return dropConstraint();
-    case 15: return insert();
-    case 16: return addPrimaryKey();
-    default: return "sql 'SELECT " + std::to_string(++Counter) +
-                    "' down 'SELECT 0';";
+    case 0:
+      return createTable();
+    case 1:
+      return dropTable();
+    case 2:
+      return renameTable();
+    case 3:
+      return addColumn();
+    case 4:
+      return dropColumn();
+    case 5:
+      return renameColumn();
+    case 6:
+      return alterType();
+    case 7:
+      return setNotNull();
+    case 8:
+      return dropNotNull();
+    case 9:
+      return setDefault();
+    case 10:
+      return dropDefault();
+    case 11:
+      return createIndex();
+    case 12:
+      return dropIndex();
+    case 13:
+      return addConstraint();
+    case 14:
+      return dropConstraint();
+    case 15:
+      return insert();
+    case 16:
+      return addPrimaryKey();
+    default:
+      return "sql 'SELECT " + std::to_string(++Counter) + "' down 'SELECT 0';";
     }
   }
 
@@ -572,8 +588,8 @@ private:
       if (coin(25) && !taken(Prefix + "fkey"))
         if (auto [To, Col] = target(C.Ty); To) {
           Op += " references " + To->Name + (coin() ? " (" + Col + ")" : "");
-          T.Cons.push_back({MCon::ForeignKey, Prefix + "fkey", {C.Name},
-                            To->Name, Col});
+          T.Cons.push_back(
+              {MCon::ForeignKey, Prefix + "fkey", {C.Name}, To->Name, Col});
         }
     }
     T.Cols.push_back(C);
@@ -636,8 +652,10 @@ private:
     if (!T)
       return "";
     static const std::map<std::string, std::string> Next = {
-        {"int", "bigint"}, {"bigint", "int"},
-        {"text", "varchar(20)"}, {"varchar(20)", "text"}};
+        {"int", "bigint"},
+        {"bigint", "int"},
+        {"text", "varchar(20)"},
+        {"varchar(20)", "text"}};
     C->Ty = Next.at(C->Ty);
     return "alter column " + T->Name + "." + C->Name + " type " + C->Ty + ";";
   }
@@ -743,8 +761,8 @@ private:
         return "";
       T.Cons.push_back({MCon::ForeignKey, Name, {C.Name}, To->Name, Col});
       return "add constraint " + Name + " on " + T.Name + " foreign key (" +
-             C.Name + ") references " + To->Name + " (" + Col + ")" +
-             NotValid + ";";
+             C.Name + ") references " + To->Name + " (" + Col + ")" + NotValid +
+             ";";
     }
     default:
       return addPrimaryKey();
@@ -973,13 +991,29 @@ TEST(InverseProperty, GeneratorCoversEveryOperationKind) {
   for (unsigned Seed = 1; Seed <= Seeds; ++Seed) {
     std::string Text = Generator(Seed).program();
     size_t Change = Text.find("migration change");
-    for (const char *Kind :
-         {"create table", "drop table", "rename table", "add column",
-          "drop column", "rename column", " type ", "set not null",
-          "drop not null", "set default", "drop default", "create index",
-          "create unique index", " where (", "drop index",
-          "check (", "unique (", "foreign key", "primary key (",
-          "drop constraint", "insert into", "sql '", " identity"})
+    for (const char *Kind : {"create table",
+                             "drop table",
+                             "rename table",
+                             "add column",
+                             "drop column",
+                             "rename column",
+                             " type ",
+                             "set not null",
+                             "drop not null",
+                             "set default",
+                             "drop default",
+                             "create index",
+                             "create unique index",
+                             " where (",
+                             "drop index",
+                             "check (",
+                             "unique (",
+                             "foreign key",
+                             "primary key (",
+                             "drop constraint",
+                             "insert into",
+                             "sql '",
+                             " identity"})
       if (Text.find(Kind, Change) != std::string::npos)
         Seen.insert(Kind);
   }
@@ -1081,8 +1115,7 @@ TEST(Inverse, EachOperationKind) {
             "drop table u;\n");
   EXPECT_EQ(synthesizedDown(Base, "rename table t to t2;"),
             "rename table t2 to t;\n");
-  EXPECT_EQ(synthesizedDown(Base, "add column t.c int;"),
-            "drop column t.c;\n");
+  EXPECT_EQ(synthesizedDown(Base, "add column t.c int;"), "drop column t.c;\n");
   EXPECT_EQ(synthesizedDown(Base, "rename column t.a to a2;"),
             "rename column t.a2 to a;\n");
   EXPECT_EQ(synthesizedDown(Base, "alter column t.a type bigint;"),
@@ -1192,8 +1225,7 @@ TEST(Inverse, OperationsWithoutInverse) {
                      "a int, b int, primary_b int);\n"
                      "create table pair (x int, y int, primary key (x, y));";
   for (const char *Op :
-       {"update t set a = 1;", "delete from t where a = 1;",
-        "sql 'VACUUM';",
+       {"update t set a = 1;", "delete from t where a = 1;", "sql 'VACUUM';",
         // The key is not given: identity.
         "insert into t (a) values (1);",
         // A two-column key.

@@ -56,11 +56,41 @@ TEST(LexerTest, RandomBytes) {
 
 TEST(LexerTest, RandomTokenSoup) {
   // Pieces that sit on the boundaries between rules.
-  const char *Pieces[] = {"a",  "Z",  "_",  "0",  "9",   ".",  "'",  "''",
-                          "\"", "-",  "--", "/",  "*",   "/*", "*/", "=",
-                          "<",  ">",  "!",  "|",  " ",   "\n", "\r", "up",
-                          "UP", "in", "int", "integer", "null", "true",
-                          "current_date", "\xc3\xa9", "\x80", "{", ";"};
+  const char *Pieces[] = {"a",
+                          "Z",
+                          "_",
+                          "0",
+                          "9",
+                          ".",
+                          "'",
+                          "''",
+                          "\"",
+                          "-",
+                          "--",
+                          "/",
+                          "*",
+                          "/*",
+                          "*/",
+                          "=",
+                          "<",
+                          ">",
+                          "!",
+                          "|",
+                          " ",
+                          "\n",
+                          "\r",
+                          "up",
+                          "UP",
+                          "in",
+                          "int",
+                          "integer",
+                          "null",
+                          "true",
+                          "current_date",
+                          "\xc3\xa9",
+                          "\x80",
+                          "{",
+                          ";"};
   std::mt19937 Rng(777);
   for (int Round = 0; Round < 2000; ++Round) {
     std::string Text;

@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "smt/Prover.h"
 #include "frontend/Parser.h"
 #include "ir/Replay.h"
+#include "smt/Prover.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -38,7 +38,8 @@ public:
     DiagList Diags;
     for (const ast::Migration &M : Parsed->File.Migrations)
       replayBlock(M.Up, S, Diags);
-    EXPECT_TRUE(Diags.empty()) << E << ": " << (Diags.empty() ? "" : Diags[0].Message);
+    EXPECT_TRUE(Diags.empty())
+        << E << ": " << (Diags.empty() ? "" : Diags[0].Message);
   }
 
   /// The expression's value on one row ("true", "false", "null", a
@@ -269,7 +270,8 @@ TEST(Questions, TimeoutIsUnknownNotProof) {
   smt::Answer A = Fast.canHoldValue(T, "x");
   EXPECT_TRUE(A.unknown()) << "verdict " << int(A.V) << " queries "
                            << Fast.stats().Queries << " columns "
-                           << T.Columns.size() << " checks " << T.Constraints.size();
+                           << T.Columns.size() << " checks "
+                           << T.Constraints.size();
   EXPECT_FALSE(A.Reason.empty());
 }
 

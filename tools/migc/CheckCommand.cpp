@@ -1,4 +1,5 @@
-//===- CheckCommand.cpp - migc check ---------------------------------------===//
+//===- CheckCommand.cpp - migc check
+//---------------------------------------===//
 
 #include "tools/migc/Driver.h"
 
@@ -12,12 +13,12 @@ namespace cl = llvm::cl;
 
 static cl::list<std::string> Paths(cl::Positional, cl::sub(CheckCommand),
                                    cl::desc("[PATH...]"));
-static cl::opt<DiagFormat> Format(
-    "format", cl::sub(CheckCommand), cl::init(DiagFormat::Text),
-    cl::desc("How to print diagnostics"),
-    cl::values(clEnumValN(DiagFormat::Text, "text", "clang-style text"),
-               clEnumValN(DiagFormat::Json, "json", "one JSON array"),
-               clEnumValN(DiagFormat::Sarif, "sarif", "SARIF 2.1.0")));
+static cl::opt<DiagFormat>
+    Format("format", cl::sub(CheckCommand), cl::init(DiagFormat::Text),
+           cl::desc("How to print diagnostics"),
+           cl::values(clEnumValN(DiagFormat::Text, "text", "clang-style text"),
+                      clEnumValN(DiagFormat::Json, "json", "one JSON array"),
+                      clEnumValN(DiagFormat::Sarif, "sarif", "SARIF 2.1.0")));
 enum class Dump { None, Down };
 static cl::opt<Dump> DumpWhat(
     "dump", cl::sub(CheckCommand), cl::init(Dump::None),
@@ -25,10 +26,10 @@ static cl::opt<Dump> DumpWhat(
     cl::values(clEnumValN(Dump::Down, "down",
                           "the down migc synthesizes for each migration "
                           "without one, in .mig syntax")));
-static cl::opt<bool> Verify(
-    "verify", cl::sub(CheckCommand),
-    cl::desc("Compare diagnostics with `expected-<severity> {{text}}` "
-             "comments in the sources (for tests)"));
+static cl::opt<bool>
+    Verify("verify", cl::sub(CheckCommand),
+           cl::desc("Compare diagnostics with `expected-<severity> {{text}}` "
+                    "comments in the sources (for tests)"));
 
 /// Each synthesized down as a block to paste into the migration.
 static void printSynthesizedDowns(const Compilation &C, llvm::raw_ostream &OS) {

@@ -15,7 +15,8 @@ cl::SubCommand CheckCommand("check", "Check a project or files: parse, order, "
 cl::SubCommand SchemaCommand("schema", "Print the schema the migrations build");
 cl::SubCommand GraphCommand("graph",
                             "Print the dependency graph as Graphviz DOT");
-cl::SubCommand EmitCommand("emit", "Print the migrations as DDL for a database");
+cl::SubCommand EmitCommand("emit",
+                           "Print the migrations as DDL for a database");
 
 static cl::OptionCategory Category("migc options");
 
@@ -27,29 +28,33 @@ void hideLibraryOptions() {
 
 static cl::list<std::string>
     WarningFlags("W", cl::Prefix, cl::ZeroOrMore, cl::sub(CheckCommand),
-                 cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+                 cl::sub(SchemaCommand), cl::sub(GraphCommand),
+                 cl::sub(EmitCommand), cl::cat(Category),
                  cl::value_desc("rule"),
                  cl::desc("-W<rule> enables, -Wno-<rule> disables, -Werror "
                           "makes warnings errors, -Werror=<rule> one rule"));
-static cl::opt<unsigned> ErrorLimit(
-    "error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
-    cl::cat(Category), cl::init(100),
-    cl::desc("Stop showing errors after this many (0: no limit)"));
+static cl::opt<unsigned>
+    ErrorLimit("error-limit", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+               cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+               cl::init(100),
+               cl::desc("Stop showing errors after this many (0: no limit)"));
 static cl::opt<std::string>
-    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand),
-          cl::cat(Category), cl::init("auto"),
+    Color("color", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+          cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+          cl::init("auto"),
           cl::desc("Colour diagnostics: auto (on a terminal), always, never"));
 static cl::opt<bool> Isolated(
-    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+    "isolated", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+    cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
     cl::desc("Check only the files given, without the rest of their project"));
-static cl::opt<bool> Stats("stats", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                           cl::sub(GraphCommand), cl::sub(EmitCommand),
-                           cl::cat(Category),
+static cl::opt<bool> Stats("stats", cl::sub(CheckCommand),
+                           cl::sub(SchemaCommand), cl::sub(GraphCommand),
+                           cl::sub(EmitCommand), cl::cat(Category),
                            cl::desc("Print the time of each stage to stderr"));
-static cl::opt<unsigned> Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-                              cl::sub(GraphCommand), cl::sub(EmitCommand),
-                              cl::cat(Category), cl::init(0),
-                              cl::desc("Threads for parsing (0: one per core)"));
+static cl::opt<unsigned>
+    Jobs("j", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+         cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+         cl::init(0), cl::desc("Threads for parsing (0: one per core)"));
 static cl::opt<unsigned> SmtTimeout(
     "smt-timeout", cl::sub(CheckCommand), cl::sub(SchemaCommand),
     cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
@@ -60,15 +65,14 @@ static cl::opt<bool> NoProofs(
     "no-proofs", cl::sub(CheckCommand), cl::sub(SchemaCommand),
     cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
     cl::desc("Skip the Z3 proofs of constraint preservation (docs/smt.md)"));
-static cl::opt<std::string> DumpSmt(
-    "dump-smt", cl::sub(CheckCommand), cl::sub(SchemaCommand),
-    cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
-    cl::value_desc("DIR"),
-    cl::desc("Write every solver query to DIR as SMT-LIB"));
+static cl::opt<std::string>
+    DumpSmt("dump-smt", cl::sub(CheckCommand), cl::sub(SchemaCommand),
+            cl::sub(GraphCommand), cl::sub(EmitCommand), cl::cat(Category),
+            cl::value_desc("DIR"),
+            cl::desc("Write every solver query to DIR as SMT-LIB"));
 
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
-                                DiagFormat Format,
-                                const CompileOptions &Opts) {
+                                DiagFormat Format, const CompileOptions &Opts) {
   llvm::Expected<Project> P =
       Isolated ? isolatedProject(Paths) : findProject(Paths);
   if (!P) {
@@ -101,9 +105,10 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
     llvm::errs() << "migc: error: --color takes auto, always or never\n";
     return BadUsage;
   }
-  bool Colors = Color == "always" ||
-                (Color == "auto" && llvm::sys::Process::StandardErrIsDisplayed() &&
-                 !llvm::sys::Process::GetEnv("NO_COLOR"));
+  bool Colors =
+      Color == "always" ||
+      (Color == "auto" && llvm::sys::Process::StandardErrIsDisplayed() &&
+       !llvm::sys::Process::GetEnv("NO_COLOR"));
   S.Engine = std::make_unique<DiagnosticEngine>(S.C.SM, DOpts);
   switch (Format) {
   case DiagFormat::Text:
@@ -137,8 +142,7 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   if (NoProofs)
     O.Prove = false;
   if (!S.C.run(*S.Engine, O)) {
-    llvm::errs() << "migc: error: no migration is named '" << *Opts.At
-                 << "'\n";
+    llvm::errs() << "migc: error: no migration is named '" << *Opts.At << "'\n";
     return BadUsage;
   }
   return std::nullopt;
@@ -157,7 +161,8 @@ int Session::finish() {
   if (Stats) {
     const smt::Stats &St = C.SmtStats;
     llvm::errs() << llvm::format(
-        "migc: proofs %.3f s after the replay, on %u threads: %u solver queries, %u cache "
+        "migc: proofs %.3f s after the replay, on %u threads: %u solver "
+        "queries, %u cache "
         "hits, %u retried with the timeout, %u unknown, %.3f s in Z3\n",
         C.ProveSeconds, Compilation::ProofThreads, St.Queries, St.CacheHits,
         St.Retries, St.Unknown, St.Seconds);

@@ -35,8 +35,7 @@ enum class DiagFormat { Text, Json, Sarif, Verify };
 
 /// Finds the project of Paths, sets up diagnostics (-W flags, migc.toml,
 /// format) and runs the pipeline. Returns an exit status on failure.
-std::optional<int> startSession(Session &S,
-                                llvm::ArrayRef<std::string> Paths,
+std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
                                 DiagFormat Format, const CompileOptions &Opts);
 
 /// Keeps LLVM's own options out of `migc --help`.

@@ -1,4 +1,5 @@
-//===- EmitCommand.cpp - migc emit -----------------------------------------===//
+//===- EmitCommand.cpp - migc emit
+//-----------------------------------------===//
 
 #include "tools/migc/Driver.h"
 
@@ -178,7 +179,8 @@ bool writeScripts(const Compilation &C, std::vector<std::string> &Written) {
 }
 
 /// A Make/Ninja depfile: the files written depend on every source.
-bool writeDepFile(const Compilation &C, const std::vector<std::string> &Written) {
+bool writeDepFile(const Compilation &C,
+                  const std::vector<std::string> &Written) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   auto Escape = [](llvm::StringRef P) {
@@ -229,8 +231,7 @@ int emitToDirectory(const Compilation &C) {
 int runEmit() {
   // Never destroyed: main ends the process without freeing (see main.cpp).
   Session &S = *new Session;
-  if (std::optional<int> Status =
-          startSession(S, Paths, DiagFormat::Text, {}))
+  if (std::optional<int> Status = startSession(S, Paths, DiagFormat::Text, {}))
     return *Status;
   // A project with errors has no schema to emit: nothing is printed.
   int Status = S.finish();

@@ -1,4 +1,5 @@
-//===- SchemaCommand.cpp - migc schema -------------------------------------===//
+//===- SchemaCommand.cpp - migc schema
+//-------------------------------------===//
 
 #include "tools/migc/Driver.h"
 
@@ -17,7 +18,8 @@ enum class SchemaFormat { Text, Json, Sql };
 
 cl::list<std::string> Paths(cl::Positional, cl::sub(SchemaCommand),
                             cl::desc("[PATH...]"));
-cl::opt<std::string> At("at", cl::sub(SchemaCommand), cl::value_desc("MIGRATION"),
+cl::opt<std::string> At("at", cl::sub(SchemaCommand),
+                        cl::value_desc("MIGRATION"),
                         cl::desc("The schema after this migration and those "
                                  "it requires"));
 cl::opt<SchemaFormat> Format(
@@ -34,7 +36,8 @@ int runSchema() {
   CompileOptions Opts;
   if (At.getNumOccurrences())
     Opts.At = At;
-  if (std::optional<int> Status = startSession(S, Paths, DiagFormat::Text, Opts))
+  if (std::optional<int> Status =
+          startSession(S, Paths, DiagFormat::Text, Opts))
     return *Status;
   int Status = S.finish();
   // A schema replayed through errors is not the schema: print nothing.

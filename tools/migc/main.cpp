@@ -17,9 +17,8 @@ using namespace migc::driver;
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
-  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "migc " MIGC_VERSION "\n";
-  });
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &OS) { OS << "migc " MIGC_VERSION "\n"; });
   hideLibraryOptions();
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
@@ -43,9 +42,9 @@ int main(int argc, char **argv) {
                                  : nullptr;
   if (Run) {
     int Status = BadUsage;
-    llvm::thread(llvm::Optional<unsigned>(migc::Compilation::StackBytes),
-                 [&] { Status = Run(); })
-        .join();
+    llvm::thread(llvm::Optional<unsigned>(migc::Compilation::StackBytes), [&] {
+      Status = Run();
+    }).join();
     Exit(Status);
   }
   llvm::errs() << "migc: say what to do: `migc check [PATH...]`, "
