@@ -36,9 +36,9 @@ private:
   Column column(const ast::ColumnDef &C);
   Constraint constraint(const ast::TableConstraint &C,
                         llvm::StringRef TableName,
-                        llvm::ArrayRef<Column> Columns,
+                        const CowVector<Column> &Columns,
                         const Table *SelfReference);
-  void nameConstraints(std::vector<Constraint> &Cs, llvm::StringRef Table);
+  void nameConstraints(CowVector<Constraint> &Cs, llvm::StringRef Table);
   void createTable(const ast::Op &A, Op &O);
   void addColumn(const ast::Op &A, Op &O);
   void alterType(const ast::Op &A, Op &O, const Table &T, const Column &C);
@@ -101,7 +101,7 @@ Column Lowerer::column(const ast::ColumnDef &C) {
 
 Constraint Lowerer::constraint(const ast::TableConstraint &C,
                                llvm::StringRef TableName,
-                               llvm::ArrayRef<Column> Columns,
+                               const CowVector<Column> &Columns,
                                const Table *SelfReference) {
   Constraint K;
   K.Kind = C.Kind;
@@ -146,17 +146,18 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
   return K;
 }
 
-void Lowerer::nameConstraints(std::vector<Constraint> &Cs,
+void Lowerer::nameConstraints(CowVector<Constraint> &Cs,
                               llvm::StringRef Table) {
-  for (Constraint &C : Cs)
+  for (const Constraint &C : Cs)
     if (C.NameGiven) {
       TakenConstraints.insert(C.Name);
       if (C.hasIndex())
         TakenRelations.insert(C.Name);
     }
-  for (Constraint &C : Cs) {
-    if (C.NameGiven)
+  for (size_t I = 0; I < Cs.size(); ++I) {
+    if (Cs[I].NameGiven)
       continue;
+    Constraint &C = Cs[I];
     auto ConstraintUsed = [&](llvm::StringRef N) {
       return TakenConstraints.count(N) || S.constraintNameUsed(N);
     };
@@ -203,12 +204,17 @@ void Lowerer::createTable(const ast::Op &A, Op &O) {
       T.Constraints.push_back(constraint(TC, T.Name, T.Columns, &T));
   for (const ast::TableConstraint &TC : A.Constraints)
     T.Constraints.push_back(constraint(TC, T.Name, T.Columns, &T));
-  const Constraint *PK = T.primaryKey();
-  for (Constraint &K : T.Constraints)
-    if (K.Kind == ConstraintKind::ForeignKey && K.RefTable == T.Name &&
-        K.RefColumns.empty()) {
+  // A copy: writing an element may move its neighbours (ir/CowVector.h).
+  std::optional<std::vector<std::string>> PK;
+  if (const Constraint *Key = T.primaryKey())
+    PK = Key->Columns;
+  for (size_t I = 0; I < T.Constraints.size(); ++I)
+    if (const Constraint &Ro = T.Constraints[I];
+        Ro.Kind == ConstraintKind::ForeignKey && Ro.RefTable == T.Name &&
+        Ro.RefColumns.empty()) {
+      Constraint &K = T.Constraints[I];
       if (PK)
-        K.RefColumns = PK->Columns;
+        K.RefColumns = *PK;
       else
         Diags.emplace_back(Rule::FkTargetNotUnique, K.RefTableRange,
                            "table " + quote(T.Name) +
@@ -228,7 +234,7 @@ void Lowerer::addColumn(const ast::Op &A, Op &O) {
   const ast::ColumnDef &Def = A.Columns.front();
   O.NewColumn = column(Def);
   const Table *T = S.findTable(O.TableName);
-  std::vector<Column> Scope = T ? T->Columns : std::vector<Column>();
+  CowVector<Column> Scope = T ? T->Columns : CowVector<Column>();
   Scope.push_back(O.NewColumn);
   for (const ast::TableConstraint &TC : Def.Constraints)
     O.Constraints.push_back(constraint(TC, O.TableName, Scope, nullptr));
@@ -421,34 +427,6 @@ Migration lowerHeader(const ast::Migration &M) {
   return IR;
 }
 
-std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags, std::vector<Touch> *Touches,
-                            std::vector<InverseOf> *Inverses) {
-  std::vector<Op> Out;
-  Out.reserve(Ops.size());
-  for (const ast::Op &A : Ops) {
-    Op O = lowerOp(A, S, Diags);
-    if (Touches)
-      collectTouches(O, S, *Touches);
-    // The inverse is taken from the schema before the operation; an
-    // operation that failed changed nothing, so there is nothing to undo.
-    std::optional<std::vector<Op>> Inverse;
-    DiagList InverseDiags;
-    if (Inverses)
-      Inverse = invertOp(O, S, InverseDiags);
-    bool Applied = applyOp(O, S, Diags);
-    if (Inverses) {
-      if (!Applied) {
-        Inverse = std::vector<Op>();
-        InverseDiags.clear();
-      }
-      Inverses->push_back({std::move(Inverse), std::move(InverseDiags)});
-    }
-    Out.push_back(std::move(O));
-  }
-  return Out;
-}
-
 std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
                                         llvm::ArrayRef<unsigned> Order) {
   std::vector<SchemaAround> Out(Ms.size());
@@ -456,15 +434,11 @@ std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
   DiagList Ignored; // the replay that checked them reported everything
   for (unsigned I : Order) {
     Out[I].Before = S;
-    applyBlock(Ms[I].Up, S, Ignored);
+    for (const Op &O : Ms[I].Up)
+      applyOp(O, S, Ignored);
     Out[I].After = S;
   }
   return Out;
-}
-
-void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags) {
-  for (const Op &O : Ops)
-    applyOp(O, S, Diags);
 }
 
 } // namespace migc::ir

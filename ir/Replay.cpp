@@ -249,10 +249,13 @@ bool Applier::createTable(const Op &O) {
         return I;
     return New.Constraints.size();
   };
-  std::stable_sort(Placed.Constraints.begin(), Placed.Constraints.end(),
+  std::vector<Constraint> Sorted(Placed.Constraints.begin(),
+                                 Placed.Constraints.end());
+  std::stable_sort(Sorted.begin(), Sorted.end(),
                    [&](const Constraint &A, const Constraint &B) {
                      return Position(A) < Position(B);
                    });
+  Placed.Constraints = CowVector<Constraint>(Sorted);
   return true;
 }
 
@@ -347,7 +350,7 @@ bool Applier::dropColumn(const Op &O) {
   Column *C = T ? column(*T, O.ColumnName, O.ColumnRange) : nullptr;
   if (!C || columnStillUsed(*T, C->Name, O.Range))
     return false;
-  T->Columns.erase(T->Columns.begin() + (C - T->Columns.data()));
+  T->Columns.erase(T->Columns.begin() + T->Columns.indexOf(*C));
   return true;
 }
 
@@ -364,7 +367,7 @@ bool Applier::renameColumn(const Op &O) {
   }
   const std::string From = C->Name, To = O.Name;
   C->Name = To;
-  for (Constraint &K : T->Constraints) {
+  for (Constraint &K : T->Constraints.edit()) {
     std::replace(K.Columns.begin(), K.Columns.end(), From, To);
     K.Check = ir::renameColumn(K.Check, From, To);
   }
@@ -382,7 +385,7 @@ bool Applier::renameColumn(const Op &O) {
   for (auto [Other, FK] : S.referencesTo(T->Name))
     Names.push_back(Other->Name);
   for (const std::string &N : Names)
-    for (Constraint &K : S.editTable(N)->Constraints)
+    for (Constraint &K : S.editTable(N)->Constraints.edit())
       if (K.Kind == ConstraintKind::ForeignKey && K.RefTable == T->Name)
         std::replace(K.RefColumns.begin(), K.RefColumns.end(), From, To);
   return true;
@@ -619,7 +622,7 @@ bool Applier::dropConstraint(const Op &O) {
       keyStillUsed(*T, C->Columns, "constraint " + quote(C->Name), O.Range,
                    C->Name))
     return false;
-  S.removeConstraint(*T, C - T->Constraints.data());
+  S.removeConstraint(*T, T->Constraints.indexOf(*C));
   return true;
 }
 

@@ -16,33 +16,16 @@
 
 namespace migc::ir {
 
-/// The IR of one operation, built against the schema it runs on.
+/// The two steps of the walk (ir/Walk.h), the only code that calls them:
+/// the IR of one operation, built against the schema it runs on...
 Op lowerOp(const ast::Op &O, const Schema &S, DiagList &Diags);
 
-/// Applies O to S if it can run there; otherwise reports why and returns
-/// false with S unchanged.
+/// ...and applying it: O changes S if it can run there; otherwise applyOp
+/// reports why and returns false with S unchanged.
 bool applyOp(const Op &O, Schema &S, DiagList &Diags);
 
 /// The migration's header (name, requires, metadata) without operations.
 Migration lowerHeader(const ast::Migration &M);
-
-/// Lowers and applies each operation of Ops in turn; returns the IR. With
-/// Touches, also records what each operation reads and writes.
-/// One operation's inverse (ir/Inverse.h): none if it has no inverse, and
-/// the warnings that come with it (data it cannot restore).
-struct InverseOf {
-  std::optional<std::vector<Op>> Ops;
-  DiagList Warnings;
-};
-
-/// With Inverses, also records each operation's inverse.
-std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
-                            DiagList &Diags,
-                            std::vector<struct Touch> *Touches = nullptr,
-                            std::vector<InverseOf> *Inverses = nullptr);
-
-/// Applies IR operations (a synthesized down) in turn.
-void applyBlock(const std::vector<Op> &Ops, Schema &S, DiagList &Diags);
 
 /// The schema a migration's `up` starts from and the one it ends with
 /// (where its `down` starts).

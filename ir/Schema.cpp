@@ -6,21 +6,23 @@
 
 namespace migc::ir {
 
-Column *Table::findColumn(llvm::StringRef N) {
-  for (Column &C : Columns)
+const Column *Table::findColumn(llvm::StringRef N) const {
+  for (const Column &C : Columns)
     if (C.Name == N)
       return &C;
   return nullptr;
 }
 
-const Column *Table::findColumn(llvm::StringRef N) const {
-  return const_cast<Table *>(this)->findColumn(N);
+Column *Table::findColumn(llvm::StringRef N) {
+  // Only the column's chunk is unshared (ir/CowVector.h).
+  const Column *C = std::as_const(*this).findColumn(N);
+  return C ? &Columns[Columns.indexOf(*C)] : nullptr;
 }
 
 Constraint *Table::findConstraint(llvm::StringRef N) {
-  for (Constraint &C : Constraints)
-    if (C.Name == N)
-      return &C;
+  for (size_t I = 0; I < Constraints.size(); ++I)
+    if (std::as_const(Constraints)[I].Name == N)
+      return &Constraints[I];
   return nullptr;
 }
 
@@ -55,13 +57,13 @@ Table *Schema::editTable(llvm::StringRef N) {
 bool Schema::addTable(Table T) {
   if (findTable(T.Name))
     return false;
-  std::vector<Constraint> Cs = std::move(T.Constraints);
+  CowVector<Constraint> Cs = std::move(T.Constraints);
   T.Constraints.clear();
   std::string Name = T.Name;
   Tables.insert(Name, std::make_shared<Table>(std::move(T)));
   Table &Placed = *editTable(Name);
-  for (Constraint &C : Cs)
-    addConstraint(Placed, std::move(C));
+  for (const Constraint &C : Cs)
+    addConstraint(Placed, C);
   return true;
 }
 
@@ -109,7 +111,7 @@ void Schema::renameTable(llvm::StringRef From, llvm::StringRef To) {
   auto T = std::make_shared<Table>(**Tables.find(From));
   Tables.erase(From);
   T->Name = To.str();
-  for (Constraint &C : T->Constraints) {
+  for (Constraint &C : T->Constraints.edit()) {
     if (C.hasIndex())
       *KeyIndexes.edit(C.Name) = To.str();
     if (C.Kind != ConstraintKind::ForeignKey)
@@ -127,7 +129,7 @@ void Schema::renameTable(llvm::StringRef From, llvm::StringRef To) {
     if (R == From)
       continue; // the table itself, done above
     addTo(ReferencedBy, To, R);
-    for (Constraint &C : editTable(R)->Constraints)
+    for (Constraint &C : editTable(R)->Constraints.edit())
       if (C.Kind == ConstraintKind::ForeignKey && C.RefTable == From)
         C.RefTable = To.str();
   }
@@ -331,7 +333,7 @@ llvm::SMRange Op::rowRange(unsigned R) const {
   return {Rows[R].front()->Range.Start, Rows[R].back()->Range.End};
 }
 
-const ExprPtr *Op::given(unsigned R, const std::vector<Column> &Columns,
+const ExprPtr *Op::given(unsigned R, const CowVector<Column> &Columns,
                          size_t I) const {
   if (R >= Rows.size() || I >= Columns.size())
     return nullptr;

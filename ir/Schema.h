@@ -13,6 +13,7 @@
 #define MIGC_IR_SCHEMA_H
 
 #include "ir/CowMap.h"
+#include "ir/CowVector.h"
 #include "ir/Expr.h"
 
 #include <map>
@@ -70,8 +71,9 @@ struct Index {
 
 struct Table {
   std::string Name;
-  std::vector<Column> Columns;
-  std::vector<Constraint> Constraints;
+  /// Shared with the table's snapshots until edited (ir/CowVector.h).
+  CowVector<Column> Columns;
+  CowVector<Constraint> Constraints;
   llvm::SMRange Range;
 
   Column *findColumn(llvm::StringRef N);
@@ -172,12 +174,12 @@ struct Op {
   llvm::SMRange Range;
   std::string TableName, ColumnName, Name;
   llvm::SMRange TableRange, ColumnRange, NameRange;
-  Table NewTable;                      // create table
-  Column NewColumn;                    // add column
-  std::vector<Constraint> Constraints; // add column (inline), add constraint
-  std::optional<Type> NewType;         // alter column type
-  ExprPtr Value;                       // using, set default, where
-  Index NewIndex;                      // create index
+  Table NewTable;                    // create table
+  Column NewColumn;                  // add column
+  CowVector<Constraint> Constraints; // add column (inline), add constraint
+  std::optional<Type> NewType;       // alter column type
+  ExprPtr Value;                     // using, set default, where
+  Index NewIndex;                    // create index
   bool Concurrently = false;
   std::vector<std::pair<std::string, ExprPtr>> Assignments; // update
   std::vector<llvm::SMRange> AssignmentRanges;
@@ -193,7 +195,7 @@ struct Op {
   llvm::SMRange rowRange(unsigned R) const;
   /// insert: the value row R gives column I of the table's Columns, or
   /// null when the insert leaves that column out.
-  const ExprPtr *given(unsigned R, const std::vector<Column> &Columns,
+  const ExprPtr *given(unsigned R, const CowVector<Column> &Columns,
                        size_t I) const;
 };
 

@@ -10,7 +10,7 @@ namespace migc::ir {
 /// The columns an expression may use.
 struct ColumnScope {
   llvm::StringRef Table;
-  llvm::ArrayRef<Column> Columns;
+  const CowVector<Column> &Columns;
   /// False for defaults and inserted values, which cannot read columns.
   bool ColumnsAllowed = true;
   /// What the expression is, for messages: "a default", "a check".

@@ -1,8 +1,19 @@
 //===- ConstraintProofs.cpp - Constraint preservation (Z3) ----------------===//
+//
+// Spec sections 8.3 (the data part) and 8.5, issue 6's obligations a-g:
+// constraints that can hold together, type changes every row fits, new
+// checks and not nulls every row passes (after the backfills before them),
+// updates that keep every constraint, defaults and inserted rows that
+// satisfy their table, redundant checks, and update pairs that undo each
+// other. Each failure comes with a counterexample row in a note.
+//
+// A deferred pass: the walk gives it the schema before and after every
+// operation of a migration that raises a question, and a proof thread
+// answers them with Z3 beside the walk.
+//
+//===----------------------------------------------------------------------===//
 
-#include "passes/ConstraintProofs.h"
-
-#include "ir/Replay.h"
+#include "passes/Pass.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -27,8 +38,8 @@ bool columnAsks(const ast::ColumnDef &C) {
            return K.Kind == ConstraintKind::Check;
          });
 }
-} // namespace
-
+/// Whether a migration with these `up` operations has an obligation (the
+/// others need no snapshots).
 bool hasObligations(const std::vector<ast::Op> &Up) {
   for (const ast::Op &O : Up) {
     switch (O.Kind) {
@@ -65,7 +76,11 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
   return false;
 }
 
-namespace {
+/// The schema before each operation of `up`, and the one it ends with; the
+/// same for a written `down` when update pairs are followed through it.
+struct ProofSnapshots {
+  std::vector<Schema> Up, Down;
+};
 
 llvm::StringSet<> columnsOf(const Expr &E) {
   llvm::StringSet<> Out;
@@ -116,29 +131,23 @@ public:
   Prover(smt::Prover &P, const Migration &M, DiagList &Out)
       : P(P), M(M), Out(Out) {}
 
-  void run(Schema S) {
-    // The schema before `up` is needed again only to follow update pairs.
-    std::optional<Schema> Before;
-    if (M.Down && !M.DownSynthesized)
-      Before = S;
+  void run(const ProofSnapshots &Snaps) {
     P.beginMigration();
-    for (const Op &O : M.Up) {
-      before(O, S);
-      P.apply(O, S);
+    for (size_t K = 0; K < M.Up.size(); ++K) {
+      const Op &O = M.Up[K];
+      const Schema &Before = Snaps.Up[K], &After = Snaps.Up[K + 1];
+      before(O, Before);
+      P.apply(O, Before);
       // Only `add column` looks at the table as it was.
-      std::optional<Table> Prev;
-      if (O.Kind == OpKind::AddColumn)
-        if (const Table *T = S.findTable(O.TableName))
-          Prev = *T;
-      DiagList Ignored; // replay has reported these already
-      applyOp(O, S, Ignored);
-      after(O, Prev ? &*Prev : nullptr, S);
+      const Table *Prev =
+          O.Kind == OpKind::AddColumn ? Before.findTable(O.TableName) : nullptr;
+      after(O, Prev, After);
       if (O.Kind == OpKind::Update || O.Kind == OpKind::Delete ||
           O.Kind == OpKind::Insert)
         DataChanged.insert(O.TableName);
     }
-    if (Before)
-      checkUpdatePairs(*Before);
+    if (!Snaps.Down.empty())
+      checkUpdatePairs(Snaps);
   }
 
 private:
@@ -481,7 +490,8 @@ private:
 
   /// (g) Down's updates give back the values up's updates changed, for
   /// every row the constraints allow.
-  void checkUpdatePairs(const Schema &Before) {
+  void checkUpdatePairs(const ProofSnapshots &Snaps) {
+    const Schema &Before = Snaps.Up.front();
     llvm::StringMap<std::vector<std::string>> Changed;
     for (const Op &O : M.Up)
       if (O.Kind == OpKind::Update)
@@ -497,17 +507,11 @@ private:
       if (O.Kind == OpKind::RenameTable || O.Kind == OpKind::RenameColumn ||
           O.Kind == OpKind::Delete || O.Kind == OpKind::Sql)
         return;
-    Schema S = Before;
     P.beginMigration();
-    DiagList Ignored;
-    for (const Op &O : M.Up) {
-      P.apply(O, S);
-      applyOp(O, S, Ignored);
-    }
-    for (const Op &O : *M.Down) {
-      P.apply(O, S);
-      applyOp(O, S, Ignored);
-    }
+    for (size_t K = 0; K < M.Up.size(); ++K)
+      P.apply(M.Up[K], Snaps.Up[K]);
+    for (size_t K = 0; K < M.Down->size(); ++K)
+      P.apply((*M.Down)[K], Snaps.Down[K]);
     for (auto &Entry : Changed) {
       llvm::StringRef Table = Entry.getKey();
       const std::vector<std::string> &Cols = Entry.getValue();
@@ -546,11 +550,116 @@ private:
   }
 };
 
+class ConstraintProofsPass;
+
+/// A migration's proofs, run on a proof thread with the snapshots the walk
+/// took.
+class ProofWork : public DeferredWork {
+public:
+  ProofWork(ConstraintProofsPass &Owner, const Migration &M,
+            ProofSnapshots Snaps)
+      : Owner(Owner), M(M), Snaps(std::move(Snaps)) {}
+  void run(unsigned Thread, DiagList &Out) override;
+
+private:
+  ConstraintProofsPass &Owner;
+  const Migration &M;
+  ProofSnapshots Snaps;
+};
+
+class ConstraintProofsPass : public Pass {
+public:
+  using Pass::Pass;
+
+  void beginMigration(const MigrationStep &M, const Schema &S) override {
+    Taking.reset();
+    if (!Ctx.Prove || !hasObligations(M.Syntax.Up))
+      return;
+    Taking.emplace();
+    Taking->Up.push_back(S);
+    // Update pairs are followed through a written down.
+    TakeDown =
+        M.Syntax.Down && llvm::any_of(*M.Syntax.Down, [](const ast::Op &O) {
+          return O.Kind == OpKind::Update;
+        });
+  }
+
+  void beforeOp(const OpStep &O, const Schema &Before) override {
+    if (Taking && TakeDown && O.Block == BlockKind::Down && !O.Synthesized &&
+        O.Index == 0)
+      Taking->Down.push_back(Before);
+  }
+
+  void afterOp(const OpStep &O, const Schema &After, bool Applied) override {
+    if (!Taking || O.Synthesized)
+      return;
+    if (O.Block == BlockKind::Up)
+      Taking->Up.push_back(After);
+    else if (TakeDown)
+      Taking->Down.push_back(After);
+  }
+
+  std::unique_ptr<DeferredWork> defer(const MigrationStep &M) override {
+    if (!Taking)
+      return nullptr;
+    ProofSnapshots Snaps = std::move(*Taking);
+    Taking.reset();
+    // A migration with errors is not what will run: its proofs would be
+    // about something else.
+    if (llvm::any_of(M.Diags, [](const Diagnostic &D) {
+          return D.Sev == Severity::Error;
+        }))
+      return nullptr;
+    return std::make_unique<ProofWork>(*this, M.IR, std::move(Snaps));
+  }
+
+  void endThread(unsigned Thread) override {
+    smt::Prover *&P = Provers[Thread];
+    if (!P)
+      return;
+    Stats[Thread] = P->stats();
+    if (Ctx.FreeSolvers) {
+      delete P;
+      P = nullptr;
+    }
+  }
+
+  void finishProject(DiagList &Out) override {
+    for (const smt::Stats &S : Stats)
+      Ctx.SmtStats.add(S);
+  }
+
+private:
+  std::optional<ProofSnapshots> Taking;
+  bool TakeDown = false;
+  /// One solver per proof thread, made at its first task (a Z3 context
+  /// costs memory) and, in a command, never destroyed: tearing down a Z3
+  /// context with large terms takes seconds, and the process ends without
+  /// freeing (see main.cpp).
+  smt::Prover *Provers[DeferredThreads] = {};
+  smt::Stats Stats[DeferredThreads];
+
+  friend class ProofWork;
+  /// Thread's solver (only that thread calls this).
+  smt::Prover &prover(unsigned Thread) {
+    smt::Prover *&P = Provers[Thread];
+    if (!P) {
+      smt::Options O = Ctx.Smt;
+      O.DumpName = "thread" + std::to_string(Thread) + "-query";
+      P = new smt::Prover(O);
+    }
+    return *P;
+  }
+};
+
+void ProofWork::run(unsigned Thread, DiagList &Out) {
+  Prover(Owner.prover(Thread), M, Out).run(Snaps);
+}
+
 } // namespace
 
-void proveConstraints(smt::Prover &P, Schema Before, const Migration &M,
-                      DiagList &Out) {
-  Prover(P, M, Out).run(std::move(Before));
+std::unique_ptr<Pass> createConstraintProofsPass(PassContext &Ctx) {
+  return std::make_unique<ConstraintProofsPass>(Ctx);
 }
 
 } // namespace migc::passes

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/DependencyGraph.h"
+#include "passes/Pass.h"
 
 #include "ir/OpPrinter.h"
 
@@ -174,6 +175,25 @@ GraphFacts analyzeGraph(const std::vector<ir::Migration> &Ms,
                                quote(B.Name) + " to run them in this order");
   }
   return F;
+}
+
+namespace {
+class DependencyGraphPass : public Pass {
+public:
+  using Pass::Pass;
+
+  void finishProject(DiagList &Out) override {
+    // Only the whole history has heads and conflicts (not `schema --at`).
+    if (!Ctx.WholeProject)
+      return;
+    Ctx.Touches.resize(Ctx.Migrations.size());
+    Ctx.Graph = analyzeGraph(Ctx.Migrations, Ctx.Order, Ctx.Touches, Out);
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createDependencyGraphPass(PassContext &Ctx) {
+  return std::make_unique<DependencyGraphPass>(Ctx);
 }
 
 } // namespace migc::passes

@@ -2,8 +2,9 @@
 //-*-===//
 //
 // One Compilation runs the stages of `migc check` over a project: read the
-// files, parse them (on every core), order the migrations, replay them. Every
-// later analysis and every command starts from its result.
+// files, parse them (on every core), order the migrations, and walk the
+// history once (ir/Walk.h) with every registered pass listening. It keeps the
+// stage order and nothing else: what is checked lives in passes/.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MIGC_PROJECT_COMPILATION_H
@@ -15,6 +16,7 @@
 #include "ir/Schema.h"
 #include "ir/Touches.h"
 #include "passes/DependencyGraph.h"
+#include "project/PassManager.h"
 #include "project/Project.h"
 #include "smt/Prover.h"
 
@@ -62,47 +64,19 @@ public:
   double ProveSeconds = 0;
   /// The solver counts of every proof thread together.
   smt::Stats SmtStats;
-  /// Proof threads. Fixed rather than one per core: each thread's solver
-  /// keeps what it learned between queries, so which migrations share a
-  /// thread can change a counterexample's values, and the output must not
-  /// depend on the machine.
-  static constexpr unsigned ProofThreads = 2;
-  /// The stack of every thread migc starts (main.cpp runs the command on
-  /// one too): the stages walk expressions recursively, and an expression
-  /// at the input limits (docs/decisions.md) needs more than 2 MB in the
-  /// proofs. A fixed size makes that independent of `ulimit -s`; only the
-  /// pages used count as memory.
-  static constexpr unsigned StackBytes = 64u << 20;
+  static constexpr unsigned ProofThreads = PassManager::DeferredThreads;
+  static constexpr unsigned StackBytes = PassManager::StackBytes;
 
   /// Reads the project's files into SM; buffers of Focus files are shown.
   /// A file whose absolute path is in Docs is read from there instead.
   void load(const Project &P, DiagnosticEngine &Diags,
             const Overlay *Docs = nullptr);
-  /// Parses, orders and replays. Returns false if --at names no migration.
-  bool run(DiagnosticEngine &Diags, const CompileOptions &Opts);
-
-private:
-  CompileOptions Opts;
-  /// A migration whose obligations are proved after the replay, on the
-  /// schema it started from.
-  struct ProofTask {
-    unsigned Index;
-    ir::Schema Before;
-    DiagList Found;
-  };
-  /// Proof threads take tasks as the replay adds them (a deque: adding
-  /// does not move the tasks a thread is working on), so few snapshots are
-  /// alive at once.
-  struct ProofQueue;
-  std::unique_ptr<ProofQueue> Proofs;
-  void startProofs();
-  void queueProof(unsigned I, ir::Schema Before);
-  void finishProofs(DiagnosticEngine &Diags);
-  /// Replays migration I's up, checks its written down or synthesizes one,
-  /// and proves its obligations.
-  void replayMigration(unsigned I, DiagList &Found);
-  void replayBlocks(unsigned I, const std::optional<ir::Schema> &Before,
-                    DiagList &Found);
+  /// Parses, orders and walks the history, running every registered pass
+  /// (passes/Passes.def); Listeners (a backend, the language server's
+  /// index) are called by the same walk. Returns false if --at names no
+  /// migration.
+  bool run(DiagnosticEngine &Diags, const CompileOptions &Opts,
+           llvm::ArrayRef<ir::WalkListener *> Listeners = {});
 };
 
 } // namespace migc

@@ -357,7 +357,7 @@ struct Prover::Impl {
       if (K == Sort::Any)
         K = Sort::Int;
       std::string Id =
-          Positional ? std::to_string(&C - Tb.Columns.data()) : C.Name;
+          Positional ? std::to_string(Tb.Columns.indexOf(C)) : C.Name;
       z3::expr V = ctx().constant(("c!" + Id).c_str(), T.sort(K));
       z3::expr N = C.Nullable || NullVars
                        ? ctx().bool_const(("n!" + Id).c_str())
@@ -755,7 +755,7 @@ struct Prover::Impl {
     Encoder E(
         T, [](llvm::StringRef) -> std::optional<Val> { return std::nullopt; });
     for (const Column &C : Tb.Columns) {
-      const ExprPtr *Given = O.given(R, Tb.Columns, &C - Tb.Columns.data());
+      const ExprPtr *Given = O.given(R, Tb.Columns, Tb.Columns.indexOf(C));
       Val V =
           Given ? E.store(E.encode(**Given, C.Ty), C.Ty) : defaultValue(E, C);
       S.Cols.push_back({C.Name, V});

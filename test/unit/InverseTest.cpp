@@ -29,6 +29,7 @@
 #include "ir/Replay.h"
 #include "ir/SchemaPrinter.h"
 #include "ir/Touches.h"
+#include "ir/Walk.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"

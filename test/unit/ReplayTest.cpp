@@ -10,6 +10,7 @@
 #include "frontend/Parser.h"
 #include "ir/Order.h"
 #include "ir/SchemaPrinter.h"
+#include "ir/Walk.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"

@@ -9,6 +9,7 @@
 
 #include "frontend/Parser.h"
 #include "ir/Replay.h"
+#include "ir/Walk.h"
 #include "smt/Prover.h"
 
 #include "llvm/Support/MemoryBuffer.h"

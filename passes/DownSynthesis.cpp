@@ -1,0 +1,89 @@
+//===- DownSynthesis.cpp - The `down` of a migration that has none --------===//
+//
+// Spec section 3: a migration without `down` gets the inverse of its `up`
+// when every operation has one (ir/Inverse.h), in reverse order; each
+// operation without one is named (missing-inverse), and what an inverse
+// cannot restore is said (lossy-down). An irreversible migration gets none.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Pass.h"
+
+#include "ir/Inverse.h"
+
+namespace migc::passes {
+
+namespace {
+class DownSynthesisPass : public Pass {
+public:
+  using Pass::Pass;
+
+  void beginMigration(const ir::MigrationStep &M,
+                      const ir::Schema &S) override {
+    Active = !M.Syntax.Down && !M.Syntax.Irreversible;
+    Inverses.clear();
+  }
+
+  void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
+    // The inverse is taken from the schema before the operation.
+    if (Active && O.Block == ir::BlockKind::Up) {
+      Inverses.emplace_back();
+      Inverses.back().Ops = ir::invertOp(O.IR, Before, Inverses.back().Warnings);
+    }
+  }
+
+  void afterOp(const ir::OpStep &O, const ir::Schema &After,
+               bool Applied) override {
+    // An operation that failed changed nothing: there is nothing to undo.
+    if (Active && O.Block == ir::BlockKind::Up && !Applied)
+      Inverses.back() = {std::vector<ir::Op>(), {}};
+  }
+
+  void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
+                const ir::Schema &After) override {
+    if (Active && B == ir::BlockKind::Up)
+      synthesize(M);
+  }
+
+private:
+  struct InverseOf {
+    std::optional<std::vector<ir::Op>> Ops;
+    DiagList Warnings;
+  };
+  bool Active = false;
+  std::vector<InverseOf> Inverses;
+
+  void synthesize(const ir::MigrationStep &M) {
+    ir::Migration &IR = M.IR;
+    // Every operation without an inverse is named; then there is no down.
+    bool Complete = true;
+    for (size_t K = 0; K < Inverses.size(); ++K)
+      if (!Inverses[K].Ops) {
+        Complete = false;
+        M.Diags.emplace_back(
+            Rule::MissingInverse, IR.Up[K].Range,
+            "migration " + quote(IR.Name) + " has no `down`, and " + "this `" +
+                ir::opName(IR.Up[K].Kind).str() +
+                "` cannot be undone: write a `down` or declare " +
+                "the migration `irreversible 'why';`");
+      }
+    if (!Complete)
+      return;
+    std::vector<ir::Op> Down;
+    for (size_t K = Inverses.size(); K-- > 0;) {
+      for (Diagnostic &W : Inverses[K].Warnings)
+        M.Diags.push_back(std::move(W));
+      for (ir::Op &O : *Inverses[K].Ops)
+        Down.push_back(std::move(O));
+    }
+    IR.Down = std::move(Down);
+    IR.DownSynthesized = true;
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createDownSynthesisPass(PassContext &Ctx) {
+  return std::make_unique<DownSynthesisPass>(Ctx);
+}
+
+} // namespace migc::passes
