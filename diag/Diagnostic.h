@@ -152,7 +152,9 @@ std::unique_ptr<DiagnosticConsumer> makeSarifConsumer(const llvm::SourceMgr &SM,
                                                       llvm::raw_ostream &OS);
 
 /// Compares diagnostics with `expected-<severity>[@[+-]N] {{text}}` comments
-/// in the sources, as clang -verify does. Reports mismatches to OS.
+/// in the sources, as clang -verify does, and checks that no rule fires on a
+/// line an `expected-none[@[+-]N] {{rule-name}}` comment names it for.
+/// Reports mismatches to OS.
 class VerifyConsumer : public DiagnosticConsumer {
 public:
   VerifyConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS)
@@ -166,6 +168,8 @@ private:
     llvm::SMLoc Loc;
     Severity Sev;
     std::string Message;
+    /// The rule of a diagnostic; none for the notes attached to one.
+    std::optional<Rule> TheRule;
   };
   const llvm::SourceMgr &SM;
   llvm::raw_ostream &OS;

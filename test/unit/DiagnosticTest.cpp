@@ -591,4 +591,112 @@ TEST_F(EngineTest, TextConsumerFormat) {
       << Out;
 }
 
+// ------------------------------------------------------------ -verify
+
+/// VerifyConsumer over one buffer, "v.mig", holding the expectations.
+class VerifyTest : public ::testing::Test {
+protected:
+  void load(llvm::StringRef Source) {
+    Buf = SM.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(Source, "v.mig"), llvm::SMLoc());
+  }
+  /// A diagnostic at the start of line Line.
+  Diagnostic diagAt(Rule R, unsigned Line, std::string Msg) {
+    llvm::SMLoc L = SM.FindLocForLineAndColumn(Buf, Line, 1);
+    return Diagnostic(R, llvm::SMRange(L, L), std::move(Msg));
+  }
+  /// Hands the diagnostics to a verifier; Out gets what it prints.
+  bool verify(const std::vector<Diagnostic> &Ds) {
+    llvm::raw_string_ostream OS(Out);
+    VerifyConsumer V(SM, OS);
+    for (const Diagnostic &D : Ds)
+      V.handle(D);
+    V.finish();
+    OS.flush();
+    return V.succeeded();
+  }
+
+  llvm::SourceMgr SM;
+  unsigned Buf = 0;
+  std::string Out;
+};
+
+TEST_F(VerifyTest, ExpectedNoneHoldsWhereTheRuleIsSilent) {
+  load("-- expected-none@+2 {{unknown-table}}\n"
+       "-- expected-error@+1 {{no column [unknown-column]}}\n"
+       "add column users.x int;\n"
+       "drop table t; -- expected-none {{unknown-table}}\n"
+       "-- expected-error@+1 {{does not exist [unknown-table]}}\n"
+       "drop table u;\n");
+  EXPECT_TRUE(verify({diagAt(Rule::UnknownColumn, 3, "no column"),
+                      diagAt(Rule::UnknownTable, 6, "does not exist")}))
+      << Out;
+  EXPECT_EQ(Out, "verify: 2 diagnostics matched, 2 expected-none held\n");
+}
+
+TEST_F(VerifyTest, ExpectedNoneFailsWhereTheRuleFires) {
+  load("-- expected-none@+1 {{unknown-table}}\n"
+       "drop table t;\n");
+  EXPECT_FALSE(verify({diagAt(Rule::UnknownTable, 2, "does not exist")}));
+  EXPECT_EQ(Out, "verify: rule [unknown-table] fired at v.mig:2, where "
+                 "expected-none says it must not: error: does not exist "
+                 "[unknown-table]\n"
+                 "verify: unexpected error at v.mig:2:1: does not exist "
+                 "[unknown-table]\n");
+}
+
+TEST_F(VerifyTest, ExpectedNoneFailsEvenWhereTheDiagnosticIsExpected) {
+  // At any severity: here a warning rule made an error (-Werror).
+  load("-- expected-none@+2 {{opaque-sql}}\n"
+       "-- expected-error@+1 {{raw [opaque-sql]}}\n"
+       "sql 'x';\n");
+  Diagnostic D = diagAt(Rule::OpaqueSql, 3, "raw");
+  D.Sev = Severity::Error;
+  EXPECT_FALSE(verify({D}));
+  EXPECT_EQ(Out, "verify: rule [opaque-sql] fired at v.mig:3, where "
+                 "expected-none says it must not: error: raw [opaque-sql]\n");
+}
+
+TEST_F(VerifyTest, ExpectedNoneLineForms) {
+  // @-N and @N name other lines; line 3 is named by neither.
+  load("sql 'x';\n"
+       "-- expected-none@-1 {{opaque-sql}} expected-none@5 {{opaque-sql}}\n"
+       "sql 'y'; -- expected-warning {{[opaque-sql]}}\n"
+       "\n"
+       "sql 'z';\n");
+  EXPECT_FALSE(verify({diagAt(Rule::OpaqueSql, 1, "raw"),
+                       diagAt(Rule::OpaqueSql, 3, "raw"),
+                       diagAt(Rule::OpaqueSql, 5, "raw")}));
+  EXPECT_NE(Out.find("[opaque-sql] fired at v.mig:1,"), std::string::npos)
+      << Out;
+  EXPECT_EQ(Out.find("fired at v.mig:3,"), std::string::npos) << Out;
+  EXPECT_NE(Out.find("[opaque-sql] fired at v.mig:5,"), std::string::npos)
+      << Out;
+}
+
+TEST_F(VerifyTest, ExpectedNoneLooksAtTheDiagnosticNotItsNotes) {
+  load("create table t (id int); -- expected-note {{created here}}\n"
+       "-- expected-none@-1 {{duplicate-table}}\n"
+       "-- expected-error@+1 {{already exists [duplicate-table]}}\n"
+       "create table t (id int);\n");
+  Diagnostic D = diagAt(Rule::DuplicateTable, 4, "already exists");
+  llvm::SMLoc First = SM.FindLocForLineAndColumn(Buf, 1, 1);
+  D.note(llvm::SMRange(First, First), "created here");
+  EXPECT_TRUE(verify({D})) << Out;
+}
+
+TEST_F(VerifyTest, ExpectedNoneNeedsAKnownRule) {
+  load("-- expected-none@+1 {{unknown-tabel}}\n"
+       "drop table t;\n"
+       "-- expected-none@+1 {{[opaque-sql]}}\n"
+       "sql 'x';\n"
+       "-- expected-none@+1\n");
+  EXPECT_FALSE(verify({}));
+  EXPECT_EQ(Out, "verify: unknown rule `unknown-tabel` in expected-none at "
+                 "v.mig:1\n"
+                 "verify: unknown rule `[opaque-sql]` in expected-none at "
+                 "v.mig:3\n"
+                 "verify: expected {{text}} at v.mig:5\n");
+}
+
 } // namespace
