@@ -172,6 +172,10 @@ llvm::StringSet<> columnsOf(const Expr &E) {
 /// are any rows its constraints allow.
 constexpr size_t MaxInsertedRows = 64;
 
+/// The literals that name a question's constraints for its unsat core, each
+/// with what it names.
+using NamedLits = std::vector<std::pair<z3::expr, Blame>>;
+
 } // namespace
 
 /// Stops a check that runs past its time. Z3 4.8's own `timeout` can be
@@ -375,11 +379,10 @@ struct Prover::Impl {
   /// for unsat cores instead (and Except is left out).
   /// `not valid` checks bind new and updated rows, not the rows that
   /// were there when they were added: ExistingRows leaves them out.
-  std::vector<z3::expr>
-  tableFacts(const Table &Tb, const Source &S,
-             const Constraint *Except = nullptr,
-             std::vector<std::pair<z3::expr, std::string>> *Named = nullptr,
-             bool ExistingRows = false) {
+  std::vector<z3::expr> tableFacts(const Table &Tb, const Source &S,
+                                   const Constraint *Except = nullptr,
+                                   NamedLits *Named = nullptr,
+                                   bool ExistingRows = false) {
     std::vector<z3::expr> Facts;
     Encoder E = encoder(S);
     for (const Column &C : Tb.Columns)
@@ -389,7 +392,7 @@ struct Prover::Impl {
           // A type can be what rules a row out (`check (n > 40000)` on a
           // smallint): it is named in cores too.
           z3::expr L = assumption(Named->size());
-          Named->push_back({L, typeOf(C)});
+          Named->push_back({L, Blame::columnType(Tb.Name, C.Name, C.Ty.str())});
           Facts.push_back(z3::implies(L, Domain));
         } else {
           Facts.push_back(Domain);
@@ -397,7 +400,7 @@ struct Prover::Impl {
         if (!C.Nullable) {
           if (Named) {
             z3::expr L = assumption(Named->size());
-            Named->push_back({L, "not null on " + C.Name});
+            Named->push_back({L, Blame::notNull(Tb.Name, C.Name)});
             Facts.push_back(z3::implies(L, !V->Null));
           } else {
             Facts.push_back(!V->Null);
@@ -412,7 +415,7 @@ struct Prover::Impl {
       z3::expr Pass = E.passes(B) && !E.error();
       if (Named) {
         z3::expr L = assumption(Named->size());
-        Named->push_back({L, "check " + K.Name});
+        Named->push_back({L, Blame::check(Tb.Name, K.Name)});
         Facts.push_back(z3::implies(L, Pass));
       } else {
         Facts.push_back(Pass);
@@ -421,11 +424,6 @@ struct Prover::Impl {
     for (z3::expr &F : E.Side)
       Facts.push_back(F);
     return Facts;
-  }
-
-  /// How a core names the type of C: `type of <column>\n<type>`.
-  static std::string typeOf(const Column &C) {
-    return "type of " + C.Name + "\n" + C.Ty.str();
   }
 
   /// The literal that names a query's I-th constraint for its unsat core:
@@ -445,8 +443,7 @@ struct Prover::Impl {
   // ------------------------------------------------------------- solving
   /// Is Facts satisfiable? With Assumptions, an unsat answer names the
   /// assumptions of its core. Describe fills a Fails answer from the model.
-  Answer solve(const std::vector<z3::expr> &Facts,
-               const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
+  Answer solve(const std::vector<z3::expr> &Facts, const NamedLits &Assumptions,
                llvm::function_ref<void(const z3::model &, Answer &)> Describe,
                bool SatIsBad = true, bool WantModel = false) {
     z3::expr_vector Keep(ctx());
@@ -575,8 +572,7 @@ struct Prover::Impl {
   /// The answer a query's result gives, in the names of this query's
   /// columns and constraints.
   Answer
-  answer(const Cached &C,
-         const std::vector<std::pair<z3::expr, std::string>> &Assumptions,
+  answer(const Cached &C, const NamedLits &Assumptions,
          llvm::function_ref<void(const z3::model &, Answer &)> Describe) {
     Answer A;
     A.V = C.V;
@@ -594,8 +590,7 @@ struct Prover::Impl {
   /// Whether some row satisfies Facts: Holds if one does, Fails with the
   /// core of Named if none can. Witness, when given, reads the row found.
   Answer possible(
-      const std::vector<z3::expr> &Facts,
-      const std::vector<std::pair<z3::expr, std::string>> &Named,
+      const std::vector<z3::expr> &Facts, const NamedLits &Named,
       llvm::function_ref<void(const z3::model &, Answer &)> Witness = nullptr) {
     Answer A = solve(
         Facts, Named, Witness ? Witness : [](const z3::model &, Answer &) {},
@@ -845,7 +840,7 @@ Answer Prover::satisfiable(const Table &Whole,
   Answer Out;
   for (const Table &Part : parts(T, P->Uses)) {
     Source S = P->anyRow(Part, /*NullVars=*/true, /*Positional=*/true);
-    std::vector<std::pair<z3::expr, std::string>> Named;
+    NamedLits Named;
     std::vector<z3::expr> Facts = P->tableFacts(Part, S, nullptr, &Named);
     // Usually one row has a value in every column: then the part is
     // satisfiable and each of its columns can hold a value, in one query.
@@ -888,7 +883,7 @@ Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
   if (T.Constraints.empty())
     return {}; // no check: any value will do
   Source S = P->anyRow(T, /*NullVars=*/true, /*Positional=*/true);
-  std::vector<std::pair<z3::expr, std::string>> Named;
+  NamedLits Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   if (const Val *V = S.find(C))
     Facts.push_back(!V->Null);
@@ -898,7 +893,7 @@ Answer Prover::canHoldValue(const Table &Whole, llvm::StringRef C) {
 Answer Prover::implied(const Table &Whole, const Expr &Check) {
   const Table T = P->slice(Whole, columnsOf(Check));
   Source S = P->anyRow(T, /*NullVars=*/true, /*Positional=*/true);
-  std::vector<std::pair<z3::expr, std::string>> Named;
+  NamedLits Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   Encoder E = P->encoder(S);
   Val B = E.encode(Check);
@@ -926,14 +921,14 @@ Answer Prover::defaultAllowed(const Table &Whole, const Column &C) {
   for (auto &[Name, V] : S.Cols)
     if (Name == C.Name)
       V = D;
-  std::vector<std::pair<z3::expr, std::string>> Named;
+  NamedLits Named;
   std::vector<z3::expr> Facts = P->tableFacts(T, S, nullptr, &Named);
   for (z3::expr &F : E.Side)
     Facts.push_back(F);
   Facts.push_back(!E.error());
   Answer Out = P->possible(Facts, Named);
   if (Out.fails() && Out.Core.empty())
-    Out.Violated = "the type of " + C.Name;
+    Out.Violated = Blame::columnType(T.Name, C.Name, C.Ty.str());
   return Out;
 }
 
@@ -952,7 +947,7 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
                         : !C.Default && !C.Identity;
       if (!C.Nullable && Null) {
         Out.V = Verdict::Fails;
-        Out.Core.push_back("not null on " + C.Name);
+        Out.Core.push_back(Blame::notNull(T.Name, C.Name));
         return Out;
       }
     }
@@ -963,7 +958,7 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
   }
   std::vector<z3::expr> Errors;
   Source S = P->insertedRow(T, Insert, R, Errors);
-  std::vector<std::pair<z3::expr, std::string>> Named;
+  NamedLits Named;
   std::vector<z3::expr> Facts = S.Facts;
   for (z3::expr &F : P->tableFacts(T, S, nullptr, &Named))
     Facts.push_back(F);
@@ -975,7 +970,7 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
   // Every constraint the row breaks, not just the first core: ask again
   // without the constraints named so far until the rest can hold. They
   // are listed in the table's order.
-  std::vector<std::string> Order;
+  std::vector<Blame> Order;
   for (auto &[L, Name] : Named)
     Order.push_back(Name);
   for (Answer More = Out; More.fails() && !More.Core.empty();) {
@@ -986,7 +981,7 @@ Answer Prover::insertedRowOk(const Table &T, const Op &Insert, unsigned R) {
     if (More.fails())
       Out.Core.insert(Out.Core.end(), More.Core.begin(), More.Core.end());
   }
-  llvm::sort(Out.Core, [&](const std::string &A, const std::string &B) {
+  llvm::sort(Out.Core, [&](const Blame &A, const Blame &B) {
     return llvm::find(Order, A) < llvm::find(Order, B);
   });
   if (!Out.unknown())
@@ -1001,20 +996,21 @@ Answer Prover::insertedRowUnique(const Schema &S, const Op &Insert,
     return {};
   // The keys: the primary key, unique constraints, and unique indexes
   // without `where` (a partial one binds only the rows it covers).
-  std::vector<std::pair<std::string, std::vector<std::string>>> Keys;
+  std::vector<std::pair<Blame, std::vector<std::string>>> Keys;
   for (const Constraint &K : Tb->Constraints)
     if (K.hasIndex())
-      Keys.push_back(
-          {(K.Kind == ConstraintKind::PrimaryKey ? "primary key "
-                                                 : "unique constraint ") +
-               K.Name,
-           K.Columns});
+      Keys.push_back({Blame::key(K.Kind == ConstraintKind::PrimaryKey
+                                     ? Blame::Kind::PrimaryKey
+                                     : Blame::Kind::UniqueConstraint,
+                                 Tb->Name, K.Name),
+                      K.Columns});
   for (const Index *I : S.indexesOn(Tb->Name))
     if (I->Unique && !I->Where) {
       std::vector<std::string> Cols;
       for (const IndexKey &K : I->Keys)
         Cols.push_back(K.Column);
-      Keys.push_back({"unique index " + I->Name, Cols});
+      Keys.push_back(
+          {Blame::key(Blame::Kind::UniqueIndex, Tb->Name, I->Name), Cols});
     }
   if (Keys.empty())
     return {};
@@ -1234,7 +1230,7 @@ Answer Prover::rowsFit(const Schema &S, const Op &O) {
         return Bad;
       },
       [&](Source &Src, const z3::model &M, Answer &A) {
-        A.Violated = "the type " + To.str();
+        A.Violated = Blame::columnType(O.TableName, O.ColumnName, To.str());
         if (O.Value) {
           Encoder E = P->encoder(Src);
           Val New = E.encode(*O.Value, To);
@@ -1326,7 +1322,7 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
   std::vector<Source> &Rows = P->rowsOf(O.TableName, S);
   // The row after the update, per source, for the model's description.
   std::vector<std::pair<std::string, Val>> AfterCols;
-  std::vector<std::pair<std::string, z3::expr>> Parts;
+  std::vector<std::pair<Blame, z3::expr>> Parts;
   // Only checks on an assigned column can change their verdict.
   llvm::StringSet<> Assigned, Seed;
   for (auto &[Col, X] : O.Assignments) {
@@ -1352,26 +1348,25 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
           if (!C)
             continue;
           Val New = E.encode(*X, C->Ty);
-          Parts.push_back({"the type of " + Col + " (" + C->Ty.str() + ")",
+          Parts.push_back({Blame::columnType(Tb->Name, Col, C->Ty.str()),
                            !E.fits(New, C->Ty)});
           if (Val *Slot = After.find(Col))
             *Slot = E.as(New, Slot->S);
         }
-        Parts.push_back({"an error (a division by zero or an overflow) while "
-                         "computing the new values",
-                         E.error()});
+        Parts.push_back({Blame::error(Tb->Name), E.error()});
         Encoder AE = P->encoder(After);
         for (const Column &C : Tb->Columns)
           if (!C.Nullable && Assigned.count(C.Name))
             if (const Val *V = After.find(C.Name))
-              Parts.push_back({"not null on " + C.Name, V->Null});
+              Parts.push_back({Blame::notNull(Tb->Name, C.Name), V->Null});
         for (const Constraint &K : Tb->Constraints)
           if (K.Kind == ConstraintKind::Check &&
               llvm::any_of(columnsOf(*K.Check), [&](const auto &C) {
                 return Assigned.count(C.getKey());
               })) {
             Val B = AE.encode(*K.Check);
-            Parts.push_back({"check " + K.Name, !AE.passes(B) || AE.error()});
+            Parts.push_back(
+                {Blame::check(Tb->Name, K.Name), !AE.passes(B) || AE.error()});
           }
         for (z3::expr &F : AE.Side)
           E.Side.push_back(F);
@@ -1389,7 +1384,7 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
             break;
           }
         // A failed computation has no new value to show.
-        if (llvm::StringRef(A.Violated).startswith("an error"))
+        if (A.Violated && A.Violated->is(Blame::Kind::Error))
           return;
         for (auto &[Col, X] : O.Assignments)
           for (size_t I = 0; I < AfterCols.size(); ++I)

@@ -237,7 +237,17 @@ TEST(Questions, ACheckAdmitsNull) {
   smt::Answer A = E.P.canHoldValue(E.table(), "x");
   EXPECT_TRUE(A.fails());
   ASSERT_EQ(A.Core.size(), 1u);
-  EXPECT_EQ(A.Core[0], "check e");
+  EXPECT_EQ(A.Core[0], smt::Blame::check("t", "e"));
+}
+
+TEST(Questions, ACoreNamesAColumnType) {
+  // No smallint is above 40000: the check and z's type leave z only NULL.
+  Expression E("z > 40000");
+  smt::Answer A = E.P.canHoldValue(E.table(), "z");
+  EXPECT_TRUE(A.fails());
+  ASSERT_EQ(A.Core.size(), 2u);
+  EXPECT_EQ(A.Core[0], smt::Blame::columnType("t", "z", "smallint"));
+  EXPECT_EQ(A.Core[1], smt::Blame::check("t", "e"));
 }
 
 TEST(Questions, ImpliedByTheType) {
