@@ -113,13 +113,7 @@ std::string listCore(const std::vector<smt::Blame> &Core) {
 
 /// What an answer says a row violates, for a message.
 std::string describeViolated(const std::optional<smt::Blame> &V) {
-  if (!V)
-    return "";
-  // The wording of the strings blame items replaced: the column of an
-  // update's type unquoted.
-  if (V->is(smt::Blame::Kind::ColumnType))
-    return "the type of " + V->Column + " (" + V->Type + ")";
-  return describe(*V);
+  return V ? describe(*V) : "";
 }
 
 class Prover {
