@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Parser.h"
+#include "ir/Literal.h"
 #include "ir/Replay.h"
 #include "smt/Prover.h"
 
@@ -225,6 +226,23 @@ TEST(Arithmetic, DecimalCastRoundsHalfAwayFromZero) {
   EXPECT_EQ(Fit.on({{"d", "9.96"}}), "error"); // rounds to 10.0
   Expression Int("cast(d as smallint) = 3");
   EXPECT_EQ(Int.on({{"d", "2.50"}}), "true");
+}
+
+TEST(Arithmetic, NumbersAreReadExactly) {
+  // The numerals the encoding gives Z3 for a number's text (ir/Literal.h).
+  const char *const Cases[][2] = {
+      {"12.5", "125/10"}, {"-0012.50e3", "-12500/1"},
+      {".5", "5/10"},     {"1e-2", "1/100"},
+      {"-0", "0/1"},      {"+7", "7/1"},
+      {" 3 ", "3/1"},     {"5.", "5/1"},
+      {"-+5", ""},        {"1e", ""},
+      {".", ""},          {"1e401", ""},
+      {"1.2.3", ""},      {"", ""}};
+  for (const auto &[Text, Want] : Cases) {
+    std::optional<NumberText> N = parseNumber(Text);
+    std::optional<std::string> F = N ? N->fraction() : std::nullopt;
+    EXPECT_EQ(F.value_or(""), Want) << "'" << Text << "'";
+  }
 }
 
 // ------------------------------------------------------------- questions
