@@ -115,8 +115,22 @@ void Prover::apply(const Op &O, const Schema &S) {
     // Opaque: from here every table holds any rows its constraints allow.
     I.Rows.clear();
     return;
-  default:
-    break;
+  case OpKind::AddColumn:
+  case OpKind::DropColumn:
+  case OpKind::RenameColumn:
+  case OpKind::AlterColumnType:
+  case OpKind::SetNotNull:
+  case OpKind::DropNotNull:
+  case OpKind::SetDefault:
+  case OpKind::DropDefault:
+  case OpKind::CreateIndex:
+  case OpKind::DropIndex:
+  case OpKind::AddConstraint:
+  case OpKind::DropConstraint:
+  case OpKind::Update:
+  case OpKind::Delete:
+  case OpKind::Insert:
+    break; // the table's rows, below
   }
   std::vector<Source> &Rows = I.rowsOf(O.TableName, S);
   const Table *Tb = S.findTable(O.TableName);
@@ -187,8 +201,20 @@ void Prover::apply(const Op &O, const Schema &S) {
       Src.Alive = Src.Alive && !(O.Value ? E.isTrue(E.encode(*O.Value))
                                          : I.ctx().bool_val(true));
       break;
-    default:
-      break;
+    case OpKind::DropNotNull:
+    case OpKind::SetDefault:
+    case OpKind::DropDefault:
+    case OpKind::CreateIndex:
+    case OpKind::DropIndex:
+    case OpKind::DropConstraint:
+      break; // the rows keep their values
+    case OpKind::Insert:
+      break; // adds rows, below
+    case OpKind::CreateTable:
+    case OpKind::DropTable:
+    case OpKind::RenameTable:
+    case OpKind::Sql:
+      break; // returned above
     }
     for (z3::expr &F : E.Side)
       Src.Facts.push_back(F);
