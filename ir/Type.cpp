@@ -2,6 +2,8 @@
 
 #include "ir/Type.h"
 
+#include "ir/Literal.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -263,27 +265,20 @@ std::optional<Type> commonType(Type A, Type B) {
 
 namespace {
 
-/// Splits a decimal text into sign, integer digits and fraction digits.
-bool splitNumber(llvm::StringRef T, bool &Neg, llvm::StringRef &Int,
-                 llvm::StringRef &Frac) {
-  T = T.trim();
-  Neg = T.consume_front("-");
-  if (!Neg)
-    T.consume_front("+");
-  auto [I, F] = T.split('.');
-  Int = I.ltrim('0');
-  Frac = F;
-  auto Digits = [](llvm::StringRef S) {
-    return S.find_first_not_of("0123456789") == llvm::StringRef::npos;
-  };
-  return !T.empty() && T != "." && Digits(I) && Digits(F);
+/// Text as a number written without an exponent (the only form these
+/// checks accept).
+std::optional<NumberText> plainNumber(llvm::StringRef Text) {
+  std::optional<NumberText> N = parseNumber(Text);
+  if (!N || N->HasExponent)
+    return std::nullopt;
+  return N;
 }
 
 std::optional<std::string> integerFits(llvm::StringRef Text, Type T) {
-  bool Neg;
-  llvm::StringRef Int, Frac;
-  if (!splitNumber(Text, Neg, Int, Frac))
+  std::optional<NumberText> N = plainNumber(Text);
+  if (!N)
     return "'" + Text.str() + "' is not a number";
+  llvm::StringRef Int = N->Int, Frac = N->Frac;
   auto OutOfRange = [&] {
     std::string Shown =
         Text.size() > 30 ? Text.take_front(30).str() + "..." : Text.str();
@@ -296,7 +291,7 @@ std::optional<std::string> integerFits(llvm::StringRef Text, Type T) {
   // PostgreSQL rounds a fraction when it assigns to an integer column.
   if (!Frac.empty() && Frac[0] >= '5')
     V += 1;
-  if (Neg)
+  if (N->Negative)
     V.negate();
   if (V.slt(llvm::APInt(128, T.minInt(), true)) ||
       V.sgt(llvm::APInt(128, T.maxInt(), true)))
@@ -305,10 +300,10 @@ std::optional<std::string> integerFits(llvm::StringRef Text, Type T) {
 }
 
 std::optional<std::string> decimalFits(llvm::StringRef Text, Type T) {
-  bool Neg;
-  llvm::StringRef Int, Frac;
-  if (!splitNumber(Text, Neg, Int, Frac))
+  std::optional<NumberText> N = plainNumber(Text);
+  if (!N)
     return "'" + Text.str() + "' is not a number";
+  llvm::StringRef Int = N->Int, Frac = N->Frac;
   if (T.Kind != TypeKind::Decimal || !T.Length)
     return std::nullopt;
   size_t Allowed = T.Length - T.Scale;
@@ -428,13 +423,6 @@ bool isBoolText(llvm::StringRef S) {
   static const llvm::StringRef Words[] = {"t", "true",  "y", "yes", "on",  "1",
                                           "f", "false", "n", "no",  "off", "0"};
   return llvm::is_contained(Words, llvm::StringRef(L));
-}
-
-size_t charCount(llvm::StringRef S) {
-  size_t N = 0;
-  for (unsigned char C : S)
-    N += (C & 0xC0) != 0x80;
-  return N;
 }
 
 std::optional<std::string> stringFits(llvm::StringRef Text, Type T) {

@@ -92,38 +92,43 @@ std::string dotted(llvm::StringRef Table, llvm::StringRef Column) {
   return quote((Table + "." + Column).str());
 }
 
+/// `check `x``, `not null on `y``, `the type of `z` (smallint)` or
+/// `primary key `t_pkey``: a blamed item for a message.
+std::string describe(const smt::Blame &B) {
+  using K = smt::Blame::Kind;
+  switch (B.K) {
+  case K::Check:
+    return "check " + quote(B.Constraint);
+  case K::NotNull:
+    return "not null on " + quote(B.Column);
+  case K::ColumnType:
+    return "the type of " + quote(B.Column) + " (" + B.Type + ")";
+  case K::PrimaryKey:
+    return "primary key " + quote(B.Constraint);
+  case K::UniqueConstraint:
+    return "unique constraint " + quote(B.Constraint);
+  case K::UniqueIndex:
+    return "unique index " + quote(B.Constraint);
+  case K::Error:
+    return "an error (a division by zero or an overflow) while computing the "
+           "new values";
+  }
+  return "";
+}
+
 /// `check `a` and not null on `b``: the constraints of an answer's core.
-std::string listCore(const std::vector<std::string> &Core) {
+std::string listCore(const std::vector<smt::Blame> &Core) {
   std::string Out;
   for (size_t I = 0; I < Core.size(); ++I) {
-    llvm::StringRef C(Core[I]);
-    std::string Item;
-    if (C.consume_front("check "))
-      Item = "check " + quote(C);
-    else if (C.consume_front("not null on "))
-      Item = "not null on " + quote(C);
-    else if (C.consume_front("type of "))
-      Item = "the type of " + quote(C.rsplit('\n').first) + " (" +
-             C.rsplit('\n').second.str() + ")";
-    else
-      Item = C.str();
-    Out += (I == 0 ? "" : I + 1 == Core.size() ? " and " : ", ") + Item;
+    const char *Sep = I == 0 ? "" : I + 1 == Core.size() ? " and " : ", ";
+    Out += Sep + describe(Core[I]);
   }
   return Out;
 }
 
-/// `check `x``, `not null on `y`` or `the type of y (smallint)` for a
-/// message.
-std::string describeViolated(llvm::StringRef V) {
-  if (V.consume_front("check "))
-    return "check " + quote(V);
-  if (V.consume_front("not null on "))
-    return "not null on " + quote(V);
-  for (llvm::StringRef Key :
-       {"primary key ", "unique constraint ", "unique index "})
-    if (V.consume_front(Key))
-      return Key.str() + quote(V);
-  return V.str();
+/// What an answer says a row violates, for a message.
+std::string describeViolated(const std::optional<smt::Blame> &V) {
+  return V ? describe(*V) : "";
 }
 
 class Prover {
@@ -473,8 +478,9 @@ private:
       return true;
     // The default's own type: a literal that does not fit is
     // literal-out-of-range already.
-    bool OnlyType = llvm::all_of(
-        A.Core, [](llvm::StringRef K) { return K.startswith("type of "); });
+    bool OnlyType = llvm::all_of(A.Core, [](const smt::Blame &B) {
+      return B.is(smt::Blame::Kind::ColumnType);
+    });
     if (OnlyType && (C.Default->Kind == ast::ExprKind::IntLit ||
                      C.Default->Kind == ast::ExprKind::DecimalLit ||
                      C.Default->Kind == ast::ExprKind::StringLit))

@@ -2,6 +2,7 @@
 
 #include "smt/Encode.h"
 
+#include "ir/Literal.h"
 #include "ir/SchemaPrinter.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -21,31 +22,13 @@ constexpr int64_t MicrosPerDay = 86400LL * 1000000LL;
 /// "1" followed by N zeros.
 std::string pow10(unsigned N) { return "1" + std::string(N, '0'); }
 
-/// A decimal literal's text (`12.5`, `-3`, `1e3`, `.5`) as an exact
-/// rational numeral Z3 reads (`125/10`).
+/// A number's text (`12.5`, `-3`, `1e3`, `.5`) as an exact rational
+/// numeral Z3 reads (`125/10`).
 std::optional<std::string> rational(llvm::StringRef Text) {
-  bool Neg = Text.consume_front("-");
-  Text.consume_front("+");
-  long Exp = 0;
-  size_t E = Text.find_first_of("eE");
-  if (E != llvm::StringRef::npos) {
-    if (Text.substr(E + 1).getAsInteger(10, Exp) || Exp > 400 || Exp < -400)
-      return std::nullopt;
-    Text = Text.take_front(E);
-  }
-  auto [Int, Frac] = Text.split('.');
-  std::string Digits = (Int + Frac).str();
-  if (Digits.empty() || !llvm::all_of(Digits, llvm::isDigit))
+  std::optional<NumberText> N = parseNumber(Text);
+  if (!N)
     return std::nullopt;
-  long Scale = long(Frac.size()) - Exp;
-  std::string Num = Digits, Den = "1";
-  if (Scale > 0)
-    Den = pow10(unsigned(Scale));
-  else
-    Num += std::string(size_t(-Scale), '0');
-  size_t NZ = Num.find_first_not_of('0');
-  Num = NZ == std::string::npos ? "0" : Num.substr(NZ);
-  return (Neg && Num != "0" ? "-" : "") + Num + "/" + Den;
+  return N->fraction();
 }
 
 int64_t daysFromCivil(int64_t Y, unsigned M, unsigned D) {
@@ -227,10 +210,7 @@ z3::expr Terms::literal(llvm::StringRef Text, std::vector<z3::expr> &Side,
   if (New)
     LiteralTexts.push_back(Text.str());
   z3::expr Id = Ctx.int_val(It->second);
-  size_t Chars = 0;
-  for (char Ch : Text)
-    Chars += (static_cast<unsigned char>(Ch) & 0xC0) != 0x80;
-  Side.push_back(Len(Id) == Ctx.int_val(uint64_t(Chars)));
+  Side.push_back(Len(Id) == Ctx.int_val(uint64_t(charCount(Text))));
   // What lower, upper and trim make of a literal is known (ASCII only:
   // other letters depend on the collation).
   if (WithFunctions && llvm::all_of(Text, [](char Ch) {

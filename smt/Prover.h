@@ -60,6 +60,47 @@ struct Example {
   std::string str() const;
 };
 
+/// One thing an answer blames: a constraint or a column's type that a row
+/// violates, or one of the constraints behind an unsatisfiable or implied
+/// answer. The names are those of the question asked (a cached answer is
+/// rebuilt in them); the wording is the caller's.
+struct Blame {
+  enum class Kind {
+    Check,            ///< check Constraint
+    NotNull,          ///< not null on Column
+    ColumnType,       ///< the type of Column, spelled Type (`smallint`)
+    PrimaryKey,       ///< primary key Constraint
+    UniqueConstraint, ///< unique constraint Constraint
+    UniqueIndex,      ///< unique index Constraint (the index's name)
+    /// An error (a division by zero or an overflow) while computing an
+    /// update's new values.
+    Error,
+  };
+  Kind K = Kind::Check;
+  std::string Table, Column, Constraint;
+  std::string Type;
+
+  static Blame check(llvm::StringRef Table, llvm::StringRef Name) {
+    return {Kind::Check, Table.str(), "", Name.str(), ""};
+  }
+  static Blame notNull(llvm::StringRef Table, llvm::StringRef Column) {
+    return {Kind::NotNull, Table.str(), Column.str(), "", ""};
+  }
+  static Blame columnType(llvm::StringRef Table, llvm::StringRef Column,
+                          llvm::StringRef Type) {
+    return {Kind::ColumnType, Table.str(), Column.str(), "", Type.str()};
+  }
+  /// PrimaryKey, UniqueConstraint or UniqueIndex.
+  static Blame key(Kind K, llvm::StringRef Table, llvm::StringRef Name) {
+    return {K, Table.str(), "", Name.str(), ""};
+  }
+  static Blame error(llvm::StringRef Table) {
+    return {Kind::Error, Table.str(), "", "", ""};
+  }
+  bool is(Kind Of) const { return K == Of; }
+  bool operator==(const Blame &O) const = default;
+};
+
 struct Answer {
   Verdict V = Verdict::Holds;
   /// Fails: a row as it is before the migration (or the inserted row).
@@ -68,11 +109,12 @@ struct Answer {
   Example After;
   /// Fails, for an inserted row: the insert it came from.
   llvm::SMRange Origin;
-  /// Fails: what the row violates (`check "t_x_check"`, `not null on x`,
-  /// `the type of x (smallint)`).
-  std::string Violated;
-  /// The constraints behind an unsatisfiable or implied answer.
-  std::vector<std::string> Core;
+  /// Fails, for rowsFit, updateKeeps, defaultAllowed (when no constraint
+  /// is to blame) and insertedRowUnique: what the row violates.
+  std::optional<Blame> Violated;
+  /// The constraints (and column types) behind an unsatisfiable or implied
+  /// answer, or those an inserted row violates.
+  std::vector<Blame> Core;
   /// Unknown: Z3's reason (`timeout`, `incomplete`).
   std::string Reason;
   /// satisfiable: the columns the witness row has a value in (so they can
@@ -115,8 +157,8 @@ public:
   /// (e) for keys: does row R of an insert certainly repeat the primary
   /// key or a unique key of a row inserted before it in this migration (in
   /// the same insert, or by an earlier one and still there)? Fails with
-  /// Violated (`primary key t_pkey`, `unique constraint k`, `unique index
-  /// i`) and Origin, the other row. Rows the table had before the
+  /// Violated (a PrimaryKey, UniqueConstraint or UniqueIndex blame) and
+  /// Origin, the other row. Rows the table had before the
   /// migration are unknown, so they are not compared; a pair Z3 cannot
   /// decide counts as different (never Unknown: only a certain collision
   /// is reported).

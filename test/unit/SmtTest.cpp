@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Parser.h"
+#include "ir/Literal.h"
 #include "ir/Replay.h"
 #include "ir/Walk.h"
 #include "smt/Prover.h"
@@ -228,6 +229,23 @@ TEST(Arithmetic, DecimalCastRoundsHalfAwayFromZero) {
   EXPECT_EQ(Int.on({{"d", "2.50"}}), "true");
 }
 
+TEST(Arithmetic, NumbersAreReadExactly) {
+  // The numerals the encoding gives Z3 for a number's text (ir/Literal.h).
+  const char *const Cases[][2] = {
+      {"12.5", "125/10"}, {"-0012.50e3", "-12500/1"},
+      {".5", "5/10"},     {"1e-2", "1/100"},
+      {"-0", "0/1"},      {"+7", "7/1"},
+      {" 3 ", "3/1"},     {"5.", "5/1"},
+      {"-+5", ""},        {"1e", ""},
+      {".", ""},          {"1e401", ""},
+      {"1.2.3", ""},      {"", ""}};
+  for (const auto &[Text, Want] : Cases) {
+    std::optional<NumberText> N = parseNumber(Text);
+    std::optional<std::string> F = N ? N->fraction() : std::nullopt;
+    EXPECT_EQ(F.value_or(""), Want) << "'" << Text << "'";
+  }
+}
+
 // ------------------------------------------------------------- questions
 
 TEST(Questions, ACheckAdmitsNull) {
@@ -238,7 +256,17 @@ TEST(Questions, ACheckAdmitsNull) {
   smt::Answer A = E.P.canHoldValue(E.table(), "x");
   EXPECT_TRUE(A.fails());
   ASSERT_EQ(A.Core.size(), 1u);
-  EXPECT_EQ(A.Core[0], "check e");
+  EXPECT_EQ(A.Core[0], smt::Blame::check("t", "e"));
+}
+
+TEST(Questions, ACoreNamesAColumnType) {
+  // No smallint is above 40000: the check and z's type leave z only NULL.
+  Expression E("z > 40000");
+  smt::Answer A = E.P.canHoldValue(E.table(), "z");
+  EXPECT_TRUE(A.fails());
+  ASSERT_EQ(A.Core.size(), 2u);
+  EXPECT_EQ(A.Core[0], smt::Blame::columnType("t", "z", "smallint"));
+  EXPECT_EQ(A.Core[1], smt::Blame::check("t", "e"));
 }
 
 TEST(Questions, ImpliedByTheType) {
