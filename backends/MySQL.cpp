@@ -10,10 +10,10 @@
 //    on sql_mode's NO_BACKSLASH_ESCAPES or on the client's character set;
 //  * expressions are printed by a walk of their own, translated so that
 //    MySQL computes PostgreSQL's value (DIV, MOD, CONCAT, CHAR_LENGTH, ...);
-//  * the operations are replayed on a copy of the schema they run on, which
-//    tells what the IR operation does not (the whole column for MODIFY
-//    COLUMN, the table of an index, the kind of a constraint to drop, the
-//    index MySQL keeps behind each foreign key);
+//  * the walk gives the schema around each operation, which tells what the
+//    IR operation does not (the whole column for MODIFY COLUMN, the table
+//    of an index, the kind of a constraint to drop, the index MySQL keeps
+//    behind each foreign key);
 //  * DDL is not transactional: consecutive clauses on one table are merged
 //    into one ALTER TABLE (applied atomically), runs of data changes are
 //    wrapped in START TRANSACTION / COMMIT, and losses are stated in
@@ -21,12 +21,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "backends/MySQL.h"
-
+#include "backends/Backend.h"
 #include "backends/SqlText.h"
 #include "ir/SchemaPrinter.h"
-
-#include "ir/Replay.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -422,9 +419,8 @@ struct Unit {
 
 class ScriptBuilder {
 public:
-  ScriptBuilder(Schema S) : S(std::move(S)) {}
-
-  void op(const Op &O);
+  /// Before and After: the schema around O, from the walk.
+  void op(const Op &O, const Schema &Before, const Schema &After);
   void write(llvm::raw_ostream &OS);
 
 private:
@@ -854,10 +850,8 @@ void ScriptBuilder::update(const Op &O) {
   stmt(Unit::Dml, Out + (O.Value ? " WHERE " + expr(O.Value) : "") + ";");
 }
 
-void ScriptBuilder::op(const Op &O) {
-  Schema After = S;
-  DiagList Ignored; // check has already reported everything
-  applyOp(O, After, Ignored);
+void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
+  S = Before;
   const std::string &TN = O.TableName;
   const Table *T0 = S.findTable(TN);
   const Table *T1 = After.findTable(TN);
@@ -1001,7 +995,6 @@ void ScriptBuilder::op(const Op &O) {
     for (std::string &W : Pending)
       Units.push_back(Unit{Unit::Note, "", {}, sqlComment(W), {}, {}, {}});
   Pending.clear();
-  S = std::move(After);
 }
 
 bool conflicts(const Unit &A, const Unit &B) {
@@ -1063,9 +1056,9 @@ void ScriptBuilder::write(llvm::raw_ostream &OS) {
 
 } // namespace
 
-void emitMySQLScript(const Schema &Before, const Migration &M,
-                     const std::vector<Op> &Ops, llvm::StringRef Direction,
-                     llvm::raw_ostream &OS) {
+namespace {
+void writeHeader(const Migration &M, llvm::StringRef Direction,
+                 llvm::raw_ostream &OS) {
   OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")")
      << "\n";
   if (M.Description)
@@ -1082,11 +1075,34 @@ void emitMySQLScript(const Schema &Before, const Migration &M,
         "are valid with\n"
         "-- and without NO_BACKSLASH_ESCAPES.\n"
         "SET NAMES utf8mb4 COLLATE utf8mb4_bin;\n";
-  ScriptBuilder B(Before);
-  for (const Op &O : Ops)
-    B.op(O);
-  B.write(OS);
-  OS << "\n";
+}
+
+/// MySQL needs the schema around each operation (a MODIFY COLUMN restates
+/// the whole column; a foreign key keeps the index it needs), for `up`, a
+/// written `down` and a synthesized one alike.
+class MySQLBackend : public SteppedBackend<ScriptBackend> {
+  void writeMigration(const ir::MigrationStep &M, const std::vector<Step> &Up,
+                      const std::vector<Step> *Down) override {
+    write(M, false, Up);
+    if (Down)
+      write(M, true, *Down);
+  }
+
+  void write(const ir::MigrationStep &M, bool Down,
+             const std::vector<Step> &Ops) {
+    llvm::raw_string_ostream OS(scriptOf(M.Index, Down));
+    writeHeader(M.IR, Down ? "down" : "up", OS);
+    ScriptBuilder B;
+    for (const Step &St : Ops)
+      B.op(*St.IR, St.Before, St.After);
+    B.write(OS);
+    OS << "\n";
+  }
+};
+} // namespace
+
+std::unique_ptr<Backend> createMySQLBackend() {
+  return std::make_unique<MySQLBackend>();
 }
 
 } // namespace migc::backends

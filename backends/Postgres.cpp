@@ -2,6 +2,8 @@
 
 #include "backends/Postgres.h"
 
+#include "backends/Backend.h"
+
 #include "backends/SqlText.h"
 
 #include "ir/SchemaPrinter.h"
@@ -210,6 +212,27 @@ void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
   if (Transaction)
     OS << "COMMIT;\n";
   OS << "\n";
+}
+
+namespace {
+/// PostgreSQL needs no schema: each script is written from the IR once the
+/// walk has the migration's up and down.
+class PostgresBackend : public ScriptBackend {
+  void endMigration(const ir::MigrationStep &M, const Schema &S) override {
+    if (hasErrors(M))
+      return;
+    llvm::raw_string_ostream Up(scriptOf(M.Index, false));
+    emitPostgresScript(M.IR, M.IR.Up, "up", Up);
+    if (M.IR.Down) {
+      llvm::raw_string_ostream Down(scriptOf(M.Index, true));
+      emitPostgresScript(M.IR, *M.IR.Down, "down", Down);
+    }
+  }
+};
+} // namespace
+
+std::unique_ptr<Backend> createPostgresBackend() {
+  return std::make_unique<PostgresBackend>();
 }
 
 } // namespace migc::backends

@@ -427,18 +427,4 @@ Migration lowerHeader(const ast::Migration &M) {
   return IR;
 }
 
-std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
-                                        llvm::ArrayRef<unsigned> Order) {
-  std::vector<SchemaAround> Out(Ms.size());
-  Schema S;
-  DiagList Ignored; // the replay that checked them reported everything
-  for (unsigned I : Order) {
-    Out[I].Before = S;
-    for (const Op &O : Ms[I].Up)
-      applyOp(O, S, Ignored);
-    Out[I].After = S;
-  }
-  return Out;
-}
-
 } // namespace migc::ir

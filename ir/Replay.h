@@ -27,17 +27,6 @@ bool applyOp(const Op &O, Schema &S, DiagList &Diags);
 /// The migration's header (name, requires, metadata) without operations.
 Migration lowerHeader(const ast::Migration &M);
 
-/// The schema a migration's `up` starts from and the one it ends with
-/// (where its `down` starts).
-struct SchemaAround {
-  Schema Before, After;
-};
-/// SchemaAround of every migration (by index), replaying the `up` of
-/// Ms[I] for each I of Order. Snapshots share their tables: this costs
-/// little more than the replay.
-std::vector<SchemaAround> schemasAround(const std::vector<Migration> &Ms,
-                                        llvm::ArrayRef<unsigned> Order);
-
 } // namespace migc::ir
 
 #endif

@@ -31,11 +31,15 @@ void Walk::block(const MigrationStep &M, BlockKind B,
 
 void Walk::synthesizedBlock(const MigrationStep &M, const std::vector<Op> &Ops,
                             Schema &On) {
+  // migc's own inverse of operations the walk has checked: all it could
+  // report is what `up` reported already (opaque-sql for the inverse of a
+  // `sql`), so that stays unsaid.
+  DiagList Repeated;
   for (size_t K = 0; K < Ops.size(); ++K) {
     OpStep Step{M, BlockKind::Down, /*Synthesized=*/true, K, nullptr, Ops[K]};
     for (WalkListener *L : Listeners)
       L->beforeOp(Step, On);
-    bool Applied = applyOp(Ops[K], On, M.Diags);
+    bool Applied = applyOp(Ops[K], On, Repeated);
     for (WalkListener *L : Listeners)
       L->afterOp(Step, On, Applied);
   }

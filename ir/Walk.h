@@ -86,8 +86,7 @@ public:
 
 private:
   void block(const MigrationStep &M, BlockKind B,
-             const std::vector<ast::Op> &Ops, std::vector<Op> &Out,
-             Schema &On);
+             const std::vector<ast::Op> &Ops, std::vector<Op> &Out, Schema &On);
   void synthesizedBlock(const MigrationStep &M, const std::vector<Op> &Ops,
                         Schema &On);
 

@@ -2,8 +2,6 @@
 
 #include "lsp/Analysis.h"
 
-#include "ir/Replay.h"
-
 #include "llvm/Support/ConvertUTF.h"
 
 #include <map>
@@ -42,37 +40,6 @@ int64_t utf16Length(llvm::StringRef S) {
 }
 
 } // namespace
-
-std::unique_ptr<Analysis> Analysis::run(llvm::StringRef File,
-                                        const Overlay &Docs) {
-  auto A = std::make_unique<Analysis>();
-  llvm::Expected<Project> P = projectOfFile(File, Docs);
-  if (!P) {
-    A->ProjectError = llvm::toString(P.takeError());
-    return A;
-  }
-  A->Proj = std::move(*P);
-  DiagnosticOptions DOpts;
-  // Every error of every file: the editor shows them per document.
-  DOpts.ErrorLimit = 0;
-  for (const std::string &F : A->Proj.WarningFlags)
-    if (std::optional<std::string> Err = DOpts.applyFlag(F)) {
-      A->ProjectError = "migc.toml: " + *Err;
-      return A;
-    }
-  DiagnosticEngine Engine(A->C.SM, DOpts);
-  Collector Sink(A->Diags);
-  Engine.setConsumer(&Sink);
-  A->C.load(A->Proj, Engine, &Docs);
-  CompileOptions Opts;
-  Opts.Jobs = 2;
-  Opts.FreeSolvers = true;
-  Opts.Smt.TimeoutMs = A->Proj.SmtTimeoutMs.value_or(2000);
-  A->C.run(Engine, Opts);
-  Engine.finish();
-  A->index();
-  return A;
-}
 
 unsigned Analysis::bufferOf(llvm::StringRef Path) const {
   for (unsigned B = 1, N = C.SM.getNumBuffers(); B <= N; ++B)
@@ -181,10 +148,20 @@ namespace {
 /// Walks the migrations in replay order, recording each name with the
 /// place that defined its object at that point, and the schema around
 /// each operation.
-class Indexer {
+/// Indexes names and keeps the schema around each operation, from the
+/// compilation's walk.
+class Indexer : public ir::WalkListener {
 public:
   explicit Indexer(Analysis &A) : A(A) {}
-  void run();
+  /// After the walk: the names of migrations and of what they require come
+  /// first.
+  void finish();
+
+  void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override;
+  void afterOp(const ir::OpStep &O, const ir::Schema &After,
+               bool Applied) override;
+  void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
+                const ir::Schema &After) override;
 
 private:
   using ColumnKey = std::pair<std::string, std::string>;
@@ -193,9 +170,6 @@ private:
     std::map<ColumnKey, llvm::SMRange> Columns;
   };
 
-  void block(const std::vector<ast::Op> &Ops, const std::vector<ir::Op> *IR,
-             ir::Schema &S);
-  void op(const ast::Op &O, const ir::Op *IR, ir::Schema &S);
   void names(const ast::Op &O, int Point);
   void define(const ast::Op &O, Defs &Into);
   void update(const ast::Op &O);
@@ -217,63 +191,51 @@ private:
 
   Analysis &A;
   Defs D, Pending;
+  /// A down's definitions end with it.
+  Defs Saved;
 };
 
-void Indexer::run() {
+void Indexer::finish() {
+  std::vector<Occurrence> Names;
   std::map<std::string, llvm::SMRange> Migrations;
   for (const ast::Migration *M : A.C.Syntax)
     Migrations.emplace(M->MigName.Text, M->MigName.Range);
   for (const ast::Migration *M : A.C.Syntax) {
-    A.Occurrences.push_back({Occurrence::What::Migration, M->MigName.Range,
-                             M->MigName.Text, "", M->MigName.Range, -1});
+    Names.push_back({Occurrence::What::Migration, M->MigName.Range,
+                     M->MigName.Text, "", M->MigName.Range, -1});
     for (const ast::Name &R : M->Requires) {
       auto It = Migrations.find(R.Text);
-      A.Occurrences.push_back(
-          {Occurrence::What::Migration, R.Range, R.Text, "",
-           It == Migrations.end() ? llvm::SMRange() : It->second, -1});
+      Names.push_back({Occurrence::What::Migration, R.Range, R.Text, "",
+                       It == Migrations.end() ? llvm::SMRange() : It->second,
+                       -1});
     }
   }
-  ir::Schema S;
-  for (unsigned I : A.C.Order.Order) {
-    const ast::Migration &M = *A.C.Syntax[I];
-    const ir::Migration &IR = A.C.Migrations[I];
-    block(M.Up, &IR.Up, S);
-    if (M.Down) {
-      // A down runs on the schema after up, and its definitions end with it.
-      ir::Schema After = S;
-      Defs Saved = D;
-      const std::vector<ir::Op> *Down =
-          IR.Down && !IR.DownSynthesized ? &*IR.Down : nullptr;
-      block(*M.Down, Down, After);
-      D = std::move(Saved);
-    }
-  }
+  A.Occurrences.insert(A.Occurrences.begin(), Names.begin(), Names.end());
 }
 
-void Indexer::block(const std::vector<ast::Op> &Ops,
-                    const std::vector<ir::Op> *IR, ir::Schema &S) {
-  // The replay's IR, when there is one per operation, saves lowering again.
-  if (IR && IR->size() != Ops.size())
-    IR = nullptr;
-  for (size_t K = 0; K < Ops.size(); ++K)
-    op(Ops[K], IR ? &(*IR)[K] : nullptr, S);
-}
-
-void Indexer::op(const ast::Op &O, const ir::Op *IR, ir::Schema &S) {
+void Indexer::beforeOp(const ir::OpStep &O, const ir::Schema &Before) {
+  if (O.Synthesized)
+    return;
   int Point = int(A.Points.size());
-  A.Points.push_back({O.Range, O.Table.Text, S, {}});
-  names(O, Point);
-  DiagList Ignored; // the replay that checked them reported everything
-  bool Applied;
-  if (IR) {
-    Applied = ir::applyOp(*IR, S, Ignored);
-  } else {
-    ir::Op Lowered = ir::lowerOp(O, S, Ignored);
-    Applied = ir::applyOp(Lowered, S, Ignored);
-  }
-  A.Points[size_t(Point)].After = S;
+  A.Points.push_back({O.Syntax->Range, O.Syntax->Table.Text, Before, {}});
+  names(*O.Syntax, Point);
+}
+
+void Indexer::afterOp(const ir::OpStep &O, const ir::Schema &After,
+                      bool Applied) {
+  if (O.Synthesized)
+    return;
+  A.Points.back().After = After;
   if (Applied)
-    update(O);
+    update(*O.Syntax);
+}
+
+void Indexer::endBlock(const ir::MigrationStep &M, ir::BlockKind B,
+                       bool Synthesized, const ir::Schema &After) {
+  if (B == ir::BlockKind::Up && M.Syntax.Down)
+    Saved = D;
+  else if (B == ir::BlockKind::Down && !Synthesized)
+    D = std::move(Saved);
 }
 
 void Indexer::table(const ast::Name &N, int Point, bool Defines) {
@@ -411,6 +373,37 @@ void Indexer::update(const ast::Op &O) {
 
 } // namespace
 
-void Analysis::index() { Indexer(*this).run(); }
+std::unique_ptr<Analysis> Analysis::run(llvm::StringRef File,
+                                        const Overlay &Docs) {
+  auto A = std::make_unique<Analysis>();
+  llvm::Expected<Project> P = projectOfFile(File, Docs);
+  if (!P) {
+    A->ProjectError = llvm::toString(P.takeError());
+    return A;
+  }
+  A->Proj = std::move(*P);
+  DiagnosticOptions DOpts;
+  // Every error of every file: the editor shows them per document.
+  DOpts.ErrorLimit = 0;
+  for (const std::string &F : A->Proj.WarningFlags)
+    if (std::optional<std::string> Err = DOpts.applyFlag(F)) {
+      A->ProjectError = "migc.toml: " + *Err;
+      return A;
+    }
+  DiagnosticEngine Engine(A->C.SM, DOpts);
+  Collector Sink(A->Diags);
+  Engine.setConsumer(&Sink);
+  A->C.load(A->Proj, Engine, &Docs);
+  CompileOptions Opts;
+  Opts.Jobs = 2;
+  Opts.FreeSolvers = true;
+  Opts.Smt.TimeoutMs = A->Proj.SmtTimeoutMs.value_or(2000);
+  Indexer Index(*A);
+  ir::WalkListener *Listener = &Index;
+  A->C.run(Engine, Opts, Listener);
+  Engine.finish();
+  Index.finish();
+  return A;
+}
 
 } // namespace migc::lsp

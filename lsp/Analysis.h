@@ -65,9 +65,6 @@ public:
   /// operation of L's buffer before it. Sets Op to the holding operation.
   const ir::Schema &schemaAt(unsigned Buffer, llvm::SMLoc L,
                              const SchemaPoint **Op) const;
-
-private:
-  void index();
 };
 
 /// A column as the schema has it: `users.age smallint not null default 0`.

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Every rule in diag/Rules.def has a documentation page with a bad and a good
-example, a -verify test that makes it fire (Carbon's coverage_test), and a
-test case that shows it not firing."""
+example, a -verify test that makes it fire (Carbon's coverage_test), a test
+case that shows it not firing, and exactly one stage or pass of
+passes/Passes.def that claims it; every pass has its file, and the table of
+docs/internals.md says what Passes.def says."""
 import os
 import re
 import sys
 
 root = sys.argv[1]
-rules = re.findall(r'^MIGC_RULE\(\w+, "([a-z0-9-]+)"',
-                   open(os.path.join(root, "diag", "Rules.def")).read(), re.M)
+rule_ids = dict(re.findall(r'^MIGC_RULE\((\w+), "([a-z0-9-]+)"',
+                           open(os.path.join(root, "diag", "Rules.def")).read(), re.M))
+rules = list(rule_ids.values())
 tests = os.path.join(root, "test", "lit", "rules")
 
 
@@ -33,7 +36,59 @@ def not_firing_problems(rules, tests):
             for rule in rules if rule not in silent]
 
 
-problems = []
+def passes():
+    """(kind, identifier, name, [rule names]) of each line of Passes.def."""
+    text = open(os.path.join(root, "passes", "Passes.def")).read()
+    text = re.sub(r"//.*", "", text)
+    out = []
+    for m in re.finditer(r'^MIGC_(STAGE|PASS)\((\w+),\s*"([a-z-]+)",(.*?)\)\s*$',
+                         text, re.M | re.S):
+        kind, ident, name, rest = m.groups()
+        rest = re.sub(r'"[^"]*"', "", rest)
+        words = re.findall(r"\w+", rest)
+        if kind == "PASS":
+            words = words[2:]  # the shape and how it runs
+        out.append((kind, ident, name, words))
+    return out
+
+
+def registry_problems():
+    problems, claimed = [], {}
+    entries = passes()
+    if not entries:
+        return ["passes/Passes.def: no stage or pass found"]
+    for kind, ident, name, words in entries:
+        for w in words:
+            if w not in rule_ids:
+                problems.append(f"passes/Passes.def: {name} claims `{w}`, which is not in diag/Rules.def")
+                continue
+            rule = rule_ids[w]
+            if rule in claimed:
+                problems.append(f"{rule}: claimed by both {claimed[rule]} and {name} in passes/Passes.def")
+            claimed[rule] = name
+        if kind == "PASS":
+            src = os.path.join(root, "passes", ident + ".cpp")
+            if not os.path.exists(src) or f"create{ident}Pass" not in open(src).read():
+                problems.append(f"passes/Passes.def: pass {name} has no passes/{ident}.cpp defining create{ident}Pass")
+    for rule in rules:
+        if rule not in claimed:
+            problems.append(f"{rule}: no stage or pass in passes/Passes.def claims it")
+    # docs/internals.md lists, for each rule, the stage or pass that reports it.
+    doc = os.path.join(root, "docs", "internals.md")
+    listed = {}
+    if os.path.exists(doc):
+        for m in re.finditer(r"^\| `([a-z0-9-]+)` \| `([a-z-]+)` \|", open(doc).read(), re.M):
+            listed[m.group(1)] = m.group(2)
+    for rule, name in claimed.items():
+        if listed.get(rule) != name:
+            problems.append(f"{rule}: docs/internals.md should list it under `{name}` (its table of rules)")
+    for rule in listed:
+        if rule not in claimed:
+            problems.append(f"docs/internals.md lists `{rule}`, which no pass claims")
+    return problems
+
+
+problems = registry_problems()
 for rule in rules:
     doc = os.path.join(root, "docs", "rules", rule + ".md")
     if not os.path.exists(doc):

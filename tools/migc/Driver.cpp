@@ -72,7 +72,8 @@ static cl::opt<std::string>
             cl::desc("Write every solver query to DIR as SMT-LIB"));
 
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
-                                DiagFormat Format, const CompileOptions &Opts) {
+                                DiagFormat Format, const CompileOptions &Opts,
+                                ir::WalkListener *Listener) {
   llvm::Expected<Project> P =
       Isolated ? isolatedProject(Paths) : findProject(Paths);
   if (!P) {
@@ -141,7 +142,10 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   O.Smt.DumpDir = DumpSmt;
   if (NoProofs)
     O.Prove = false;
-  if (!S.C.run(*S.Engine, O)) {
+  std::vector<ir::WalkListener *> Listeners;
+  if (Listener)
+    Listeners.push_back(Listener);
+  if (!S.C.run(*S.Engine, O, Listeners)) {
     llvm::errs() << "migc: error: no migration is named '" << *Opts.At << "'\n";
     return BadUsage;
   }

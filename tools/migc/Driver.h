@@ -35,8 +35,10 @@ enum class DiagFormat { Text, Json, Sarif, Verify };
 
 /// Finds the project of Paths, sets up diagnostics (-W flags, migc.toml,
 /// format) and runs the pipeline. Returns an exit status on failure.
+/// Listener, when given, is called by the compilation's walk (a backend).
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
-                                DiagFormat Format, const CompileOptions &Opts);
+                                DiagFormat Format, const CompileOptions &Opts,
+                                ir::WalkListener *Listener = nullptr);
 
 /// Keeps LLVM's own options out of `migc --help`.
 void hideLibraryOptions();

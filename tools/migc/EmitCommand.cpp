@@ -3,10 +3,7 @@
 
 #include "tools/migc/Driver.h"
 
-#include "backends/Liquibase.h"
-#include "backends/MySQL.h"
-#include "backends/Postgres.h"
-#include "ir/Replay.h"
+#include "backends/Backend.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -19,17 +16,19 @@ namespace migc::driver {
 namespace cl = llvm::cl;
 
 namespace {
-enum class Target { Postgres, MySQL, Liquibase };
+using backends::BackendId;
 
 cl::list<std::string> Paths(cl::Positional, cl::sub(EmitCommand),
                             cl::desc("[PATH...]"));
-cl::opt<Target> TargetOpt(
-    "target", cl::sub(EmitCommand), cl::Required,
-    cl::desc("The database to emit for"),
-    cl::values(clEnumValN(Target::Postgres, "postgres", "PostgreSQL DDL"),
-               clEnumValN(Target::MySQL, "mysql", "MySQL / MariaDB DDL"),
-               clEnumValN(Target::Liquibase, "liquibase",
-                          "One Liquibase XML changelog")));
+cl::opt<BackendId> TargetOpt("target", cl::sub(EmitCommand), cl::Required,
+                             cl::desc("The database to emit for"),
+                             // What cl::values makes, from the registry (a
+                             // braced list may end in a comma).
+                             cl::ValuesClass({
+#define MIGC_BACKEND(Id, Name, Description)                                    \
+  clEnumValN(BackendId::Id, Name, Description),
+#include "backends/Backends.def"
+                             }));
 cl::opt<bool> Down("down", cl::sub(EmitCommand),
                    cl::desc("Emit the down scripts, in reverse order"));
 cl::opt<std::string> OutDir("o", cl::sub(EmitCommand), cl::value_desc("DIR"),
@@ -46,43 +45,6 @@ cl::opt<Layout> LayoutOpt(
 cl::opt<std::string> DepFile("depfile", cl::sub(EmitCommand),
                              cl::value_desc("FILE"),
                              cl::desc("With -o, write a Make/Ninja depfile"));
-
-/// Writes migration scripts in the SQL target's dialect. MySQL needs the
-/// schema each script runs on, replayed once for all of them.
-class ScriptWriter {
-public:
-  explicit ScriptWriter(const Compilation &C) : C(C) {
-    if (TargetOpt == Target::MySQL)
-      Around = ir::schemasAround(C.Migrations, C.Order.Order);
-  }
-
-  /// Migration I's `up` script, or with Down its `down` (which it has).
-  void write(unsigned I, bool Down, llvm::raw_ostream &OS) const {
-    const ir::Migration &M = C.Migrations[I];
-    const std::vector<ir::Op> &Ops = Down ? *M.Down : M.Up;
-    llvm::StringRef Direction = Down ? "down" : "up";
-    if (TargetOpt == Target::MySQL)
-      backends::emitMySQLScript(Down ? Around[I].After : Around[I].Before, M,
-                                Ops, Direction, OS);
-    else
-      backends::emitPostgresScript(M, Ops, Direction, OS);
-  }
-
-private:
-  const Compilation &C;
-  std::vector<ir::SchemaAround> Around;
-};
-
-/// The Liquibase changelog of every migration, in replay order.
-std::string changelog(const Compilation &C) {
-  std::vector<const ir::Migration *> Ms;
-  for (unsigned I : C.Order.Order)
-    Ms.push_back(&C.Migrations[I]);
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  backends::emitLiquibaseChangelog(Ms, OS);
-  return Text;
-}
 
 /// A migration name made safe for a file name.
 std::string fileStem(llvm::StringRef Name) {
@@ -136,18 +98,19 @@ bool isEmittedName(llvm::StringRef Name) {
 }
 
 /// -o DIR with --target=liquibase: DIR/changelog.xml.
-bool writeChangelog(const Compilation &C, std::vector<std::string> &Written) {
+bool writeChangelog(const backends::Backend &B,
+                    std::vector<std::string> &Written) {
   llvm::SmallString<256> Path(OutDir.getValue());
   llvm::sys::path::append(Path, "changelog.xml");
-  if (!writeAtomically(Path, changelog(C)))
+  if (!writeAtomically(Path, B.document()))
     return false;
   Written.push_back(std::string(Path));
   return true;
 }
 
 /// -o DIR with an SQL target: one file per migration and direction.
-bool writeScripts(const Compilation &C, std::vector<std::string> &Written) {
-  ScriptWriter Scripts(C);
+bool writeScripts(const Compilation &C, const backends::Backend &B,
+                  std::vector<std::string> &Written) {
   unsigned N = 0;
   for (unsigned I : C.Order.Order) {
     const ir::Migration &M = C.Migrations[I];
@@ -165,12 +128,9 @@ bool writeScripts(const Compilation &C, std::vector<std::string> &Written) {
     for (bool Down : {false, true}) {
       if (Down && !M.Down)
         continue;
-      std::string Text;
-      llvm::raw_string_ostream OS(Text);
-      Scripts.write(I, Down, OS);
       llvm::SmallString<256> Path(OutDir.getValue());
       llvm::sys::path::append(Path, Down ? DownName : UpName);
-      if (!writeAtomically(Path, OS.str()))
+      if (!writeAtomically(Path, B.script(I, Down)))
         return false;
       Written.push_back(std::string(Path));
     }
@@ -202,15 +162,15 @@ bool writeDepFile(const Compilation &C,
 }
 
 /// The -o DIR mode: every file of this emit, then stale ones removed.
-int emitToDirectory(const Compilation &C) {
+int emitToDirectory(const Compilation &C, const backends::Backend &B) {
   if (std::error_code EC = llvm::sys::fs::create_directories(OutDir)) {
     llvm::errs() << "migc: error: cannot create '" << OutDir
                  << "': " << EC.message() << " [io-error]\n";
     return BadUsage;
   }
   std::vector<std::string> Written;
-  bool Ok = TargetOpt == Target::Liquibase ? writeChangelog(C, Written)
-                                           : writeScripts(C, Written);
+  bool Ok = B.writesScripts() ? writeScripts(C, B, Written)
+                              : writeChangelog(B, Written);
   if (!Ok)
     return BadUsage;
   // Files an earlier emit wrote for migrations that are gone (or renamed,
@@ -218,7 +178,7 @@ int emitToDirectory(const Compilation &C) {
   // changelog leaves the SQL files of another target alone.
   std::error_code EC;
   for (llvm::sys::fs::directory_iterator It(OutDir, EC), End;
-       TargetOpt != Target::Liquibase && It != End && !EC; It.increment(EC)) {
+       B.writesScripts() && It != End && !EC; It.increment(EC)) {
     llvm::StringRef Name = llvm::sys::path::filename(It->path());
     if (isEmittedName(Name) && !llvm::is_contained(Written, It->path()))
       llvm::sys::fs::remove(It->path());
@@ -231,33 +191,37 @@ int emitToDirectory(const Compilation &C) {
 int runEmit() {
   // Never destroyed: main ends the process without freeing (see main.cpp).
   Session &S = *new Session;
-  if (std::optional<int> Status = startSession(S, Paths, DiagFormat::Text, {}))
+  std::unique_ptr<backends::Backend> B =
+      backends::backendInfo(TargetOpt).Create();
+  ir::WalkListener *Listener = B.get();
+  if (std::optional<int> Status =
+          startSession(S, Paths, DiagFormat::Text, {}, Listener))
     return *Status;
   // A project with errors has no schema to emit: nothing is printed.
   int Status = S.finish();
   if (Status != Success)
     return Status;
   const Compilation &C = S.C;
-  if (TargetOpt == Target::Liquibase && Down) {
-    llvm::errs() << "migc: error: --down does not apply to --target=liquibase: "
-                    "each changeSet carries its <rollback>\n";
+  if (!B->writesScripts() && Down) {
+    llvm::errs() << "migc: error: --down does not apply to --target="
+                 << backends::backendInfo(TargetOpt).Name
+                 << ": each changeSet carries its <rollback>\n";
     return BadUsage;
   }
-  if (TargetOpt == Target::Liquibase && LayoutOpt == Layout::Flyway) {
+  if (!B->writesScripts() && LayoutOpt == Layout::Flyway) {
     llvm::errs() << "migc: error: --layout=flyway needs an SQL target\n";
     return BadUsage;
   }
   if (!OutDir.empty())
-    return emitToDirectory(C);
+    return emitToDirectory(C, *B);
   if (!DepFile.empty()) {
     llvm::errs() << "migc: error: --depfile needs -o DIR\n";
     return BadUsage;
   }
-  if (TargetOpt == Target::Liquibase) {
-    llvm::outs() << changelog(C);
+  if (!B->writesScripts()) {
+    llvm::outs() << B->document();
     return Success;
   }
-  ScriptWriter Scripts(C);
   std::vector<unsigned> Order = C.Order.Order;
   if (Down)
     std::reverse(Order.begin(), Order.end());
@@ -266,7 +230,7 @@ int runEmit() {
       llvm::outs() << "-- migration " << C.Migrations[I].Name
                    << " (down): none, the migration is irreversible\n\n";
     else
-      Scripts.write(I, Down, llvm::outs());
+      llvm::outs() << B->script(I, Down);
   }
   return Success;
 }
