@@ -35,9 +35,8 @@ public:
 /// be incomplete: a backend writes nothing for it (emit prints nothing when
 /// the project has errors).
 inline bool hasErrors(const ir::MigrationStep &M) {
-  return llvm::any_of(M.Diags, [](const Diagnostic &D) {
-    return D.Sev == Severity::Error;
-  });
+  return llvm::any_of(
+      M.Diags, [](const Diagnostic &D) { return D.Sev == Severity::Error; });
 }
 
 /// A target that writes a script per migration and direction.

@@ -400,7 +400,15 @@ Op Lowerer::lower(const ast::Op &A) {
                                "; write `postgres` or `mysql`");
     }
     break;
-  default:
+  case OpKind::DropTable:
+  case OpKind::RenameTable:
+  case OpKind::DropColumn:
+  case OpKind::RenameColumn:
+  case OpKind::SetNotNull:
+  case OpKind::DropNotNull:
+  case OpKind::DropDefault:
+  case OpKind::DropIndex:
+  case OpKind::DropConstraint:
     break;
   }
   return O;

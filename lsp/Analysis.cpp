@@ -366,7 +366,19 @@ void Indexer::update(const ast::Op &O) {
     D.Columns.erase({T, O.Column.Text});
     D.Columns[{T, O.NewName.Text}] = O.NewName.Range;
     break;
-  default:
+  case OpKind::AlterColumnType:
+  case OpKind::SetNotNull:
+  case OpKind::DropNotNull:
+  case OpKind::SetDefault:
+  case OpKind::DropDefault:
+  case OpKind::CreateIndex:
+  case OpKind::DropIndex:
+  case OpKind::AddConstraint:
+  case OpKind::DropConstraint:
+  case OpKind::Update:
+  case OpKind::Delete:
+  case OpKind::Insert:
+  case OpKind::Sql:
     break;
   }
 }

@@ -69,7 +69,17 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
     case OpKind::Update:
     case OpKind::Insert:
       return true;
-    default:
+    case OpKind::DropTable:
+    case OpKind::RenameTable:
+    case OpKind::DropColumn:
+    case OpKind::RenameColumn:
+    case OpKind::DropNotNull:
+    case OpKind::DropDefault:
+    case OpKind::CreateIndex:
+    case OpKind::DropIndex:
+    case OpKind::DropConstraint:
+    case OpKind::Delete:
+    case OpKind::Sql:
       break;
     }
   }
@@ -313,7 +323,20 @@ private:
       }
       return;
     }
-    default:
+    case OpKind::CreateTable:
+    case OpKind::DropTable:
+    case OpKind::RenameTable:
+    case OpKind::AddColumn:
+    case OpKind::DropColumn:
+    case OpKind::RenameColumn:
+    case OpKind::DropNotNull:
+    case OpKind::SetDefault:
+    case OpKind::DropDefault:
+    case OpKind::CreateIndex:
+    case OpKind::DropIndex:
+    case OpKind::DropConstraint:
+    case OpKind::Delete:
+    case OpKind::Sql:
       return;
     }
   }
@@ -409,7 +432,19 @@ private:
         checkDefault(*T, *C, O.Range);
       return;
     }
-    default:
+    case OpKind::DropTable:
+    case OpKind::RenameTable:
+    case OpKind::DropColumn:
+    case OpKind::RenameColumn:
+    case OpKind::DropNotNull:
+    case OpKind::DropDefault:
+    case OpKind::CreateIndex:
+    case OpKind::DropIndex:
+    case OpKind::DropConstraint:
+    case OpKind::Update:
+    case OpKind::Delete:
+    case OpKind::Insert:
+    case OpKind::Sql:
       return;
     }
   }

@@ -28,7 +28,8 @@ public:
     // The inverse is taken from the schema before the operation.
     if (Active && O.Block == ir::BlockKind::Up) {
       Inverses.emplace_back();
-      Inverses.back().Ops = ir::invertOp(O.IR, Before, Inverses.back().Warnings);
+      Inverses.back().Ops =
+          ir::invertOp(O.IR, Before, Inverses.back().Warnings);
     }
   }
 
