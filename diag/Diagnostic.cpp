@@ -168,8 +168,12 @@ bool DiagnosticEngine::isShown(const Diagnostic &D) const {
 
 void DiagnosticEngine::report(Diagnostic D) {
   D.Sev = Opts.severityOf(D.TheRule);
-  if (D.Sev == Severity::Ignored || isSuppressed(D) || !isShown(D))
+  if (D.Sev == Severity::Ignored || isSuppressed(D))
     return;
+  if (!isShown(D)) {
+    HiddenErrors += D.Sev == Severity::Error;
+    return;
+  }
   if (D.Sev == Severity::Error && Opts.ErrorLimit &&
       Errors >= Opts.ErrorLimit) {
     ++Errors;

@@ -119,6 +119,10 @@ public:
   void finish();
 
   unsigned errorCount() const { return Errors; }
+  /// Errors in files outside restrictToBuffers: not shown, and not counted
+  /// by errorCount, but a command that prints the project's schema or
+  /// scripts must not go on.
+  unsigned hiddenErrorCount() const { return HiddenErrors; }
   unsigned warningCount() const { return Warnings; }
 
 private:
@@ -130,7 +134,7 @@ private:
   DiagnosticConsumer *Consumer = nullptr;
   std::vector<Suppression> Suppressions;
   llvm::DenseSet<unsigned> ShownBuffers;
-  unsigned Errors = 0, Warnings = 0, Dropped = 0;
+  unsigned Errors = 0, Warnings = 0, Dropped = 0, HiddenErrors = 0;
   bool LimitReported = false;
 };
 

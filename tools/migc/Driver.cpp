@@ -152,6 +152,18 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   return std::nullopt;
 }
 
+int Session::finishWhole() {
+  int Status = finish();
+  if (Status != Success || !Engine->hiddenErrorCount())
+    return Status;
+  unsigned N = Engine->hiddenErrorCount();
+  llvm::errs() << "migc: error: " << N << (N == 1 ? " error" : " errors")
+               << " in other files of the project; `migc check` on the "
+                  "project shows "
+               << (N == 1 ? "it" : "them") << "\n";
+  return Failure;
+}
+
 int Session::finish() {
   Engine->finish();
   if (Stats)

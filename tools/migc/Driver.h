@@ -28,6 +28,9 @@ struct Session {
 
   /// The exit status once diagnostics are finished.
   int finish();
+  /// finish() for a command that prints what the whole project builds
+  /// (schema, emit, graph): errors in files not shown fail it too.
+  int finishWhole();
 };
 
 /// Verify is the clang -verify test mode (see diag/Verify.cpp).

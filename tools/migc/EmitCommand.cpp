@@ -198,7 +198,7 @@ int runEmit() {
           startSession(S, Paths, DiagFormat::Text, {}, Listener))
     return *Status;
   // A project with errors has no schema to emit: nothing is printed.
-  int Status = S.finish();
+  int Status = S.finishWhole();
   if (Status != Success)
     return Status;
   const Compilation &C = S.C;

@@ -39,8 +39,9 @@ int runSchema() {
   if (std::optional<int> Status =
           startSession(S, Paths, DiagFormat::Text, Opts))
     return *Status;
-  int Status = S.finish();
-  // A schema replayed through errors is not the schema: print nothing.
+  int Status = S.finishWhole();
+  // A schema replayed through errors (in any file) is not the schema:
+  // print nothing.
   if (Status != Success)
     return Status;
   switch (Format) {
