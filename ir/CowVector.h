@@ -156,10 +156,9 @@ public:
   void reserve(size_t) {}
 
   void push_back(T X) {
-    if (Count % ChunkSize == 0) {
+    // Chunks grow as vectors do: most tables have a few columns.
+    if (Count % ChunkSize == 0)
       Chunks.push_back(std::make_shared<Chunk>());
-      Chunks.back()->reserve(ChunkSize);
-    }
     writable(Chunks.size() - 1).push_back(std::move(X));
     ++Count;
   }
@@ -224,12 +223,8 @@ private:
 
   Chunk &writable(size_t C) {
     std::shared_ptr<Chunk> &P = Chunks[C];
-    if (P.use_count() > 1) {
-      auto Copy = std::make_shared<Chunk>();
-      Copy->reserve(ChunkSize);
-      Copy->assign(P->begin(), P->end());
-      P = std::move(Copy);
-    }
+    if (P.use_count() > 1)
+      P = std::make_shared<Chunk>(*P);
     return *P;
   }
 
