@@ -13,8 +13,8 @@
 // (a comma in a column list, surrounding blanks) sends the operation to the
 // <sql> form instead. What XML 1.0 cannot carry (most control characters)
 // and what Liquibase would rewrite (`${` starts a changelog property) cannot
-// be written faithfully: such a migration's changeSet is a <stop> that says
-// why, and migc warns on stderr.
+// be written faithfully: such a migration is a target-unsupported error, and
+// emit writes nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -586,24 +586,17 @@ Elem changeSet(const Migration &M, std::vector<Elem> Up,
         Elem("rollback").kid(Elem("stop").text("migration " + M.Name + Why)));
   }
 
+  return CS;
+}
+
+/// What in the changeSet Liquibase XML cannot carry faithfully, if anything.
+std::optional<std::string> unrepresentableIn(const Elem &CS) {
   std::optional<std::string> Bad;
   CS.forEachString([&](llvm::StringRef V) {
     if (!Bad)
       Bad = unrepresentable(V);
   });
-  if (!Bad)
-    return CS;
-  // Refused: the changeSet stops Liquibase instead of doing something else.
-  std::string Msg = "migc: migration " + printable(M.Name) +
-                    " cannot be written as Liquibase XML: it contains " + *Bad +
-                    "; emit it with --target=postgres instead";
-  llvm::errs() << "migc: warning: " << Msg.substr(6) << "\n";
-  std::string Id = unrepresentable(M.Name) ? printable(M.Name) : M.Name;
-  Elem Stop("changeSet");
-  Stop.attr("id", Id).attr("author", "migc");
-  Stop.kid(Elem("stop").text(Msg));
-  Stop.kid(Elem("rollback").kid(Elem("stop").text(Msg)));
-  return Stop;
+  return Bad;
 }
 
 /// One changelog: each migration is written at its end, each operation from
@@ -622,9 +615,22 @@ class LiquibaseBackend : public SteppedBackend<Backend> {
     std::optional<std::vector<Elem>> Rollback;
     if (Down)
       Rollback = Changes(*Down);
+    Elem CS = changeSet(M.IR, Changes(Up), std::move(Rollback));
+    if (std::optional<std::string> Bad = unrepresentableIn(CS)) {
+      M.Diags
+          .emplace_back(Rule::TargetUnsupported, M.IR.NameRange,
+                        "migration " + quote(printable(M.IR.Name)) +
+                            " cannot be written as Liquibase XML: it "
+                            "contains " +
+                            *Bad)
+          .note(M.IR.NameRange,
+                "emit it with --target=postgres, or remove what Liquibase "
+                "cannot carry");
+      return;
+    }
     llvm::raw_string_ostream OS(Changelog);
     OS << "\n";
-    changeSet(M.IR, Changes(Up), std::move(Rollback)).write(OS, 2);
+    CS.write(OS, 2);
   }
 
   std::string document() const override {
