@@ -9,6 +9,9 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
                      with `migc schema --format=json`, apply `--down`, require an
                      empty public schema;
   * shop/replay/...  per migration: ups before it, then up, down, up again;
+  * locks/...        the locks the index-without-concurrently warning names,
+                     with migc's statements: the modes in pg_locks, and which
+                     reads and writes wait behind them;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare the catalog; then apply the downs of the tail
                      in reverse order (stopping at the first irreversible one),
@@ -222,9 +225,12 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.started = False
 
-    def psql(self, db, file=None, sql=None, tuples=False):
-        argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.dir,
+    def _psql_argv(self, db):
+        return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.dir,
                 "-p", str(self.port), "-U", "postgres", "-d", db]
+
+    def psql(self, db, file=None, sql=None, tuples=False):
+        argv = self._psql_argv(db)
         if tuples:
             argv += ["-A", "-t"]
         if file is not None:
@@ -234,6 +240,20 @@ class Server:
         env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
         return subprocess.run(argv, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=env)
+
+    def session(self, db, app, statements):
+        """A psql session of its own, in the background, that runs each of
+        statements in turn (one -c each) and exits; app is its
+        application_name in pg_stat_activity. Read the result with
+        communicate()."""
+        argv = self._psql_argv(db)
+        for st in statements:
+            argv += ["-c", st]
+        env = dict(os.environ, PGAPPNAME=app,
+                   PGOPTIONS="-c client_min_messages=warning")
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, env=env)
 
     def create_db(self, name):
         r = self.psql("postgres", sql='DROP DATABASE IF EXISTS "%s"; ' % name)
@@ -519,6 +539,315 @@ def test_shop(checks, server, migc, shop, tmp):
             break
 
 
+# ---------------------------------------------------------------- locks ----
+# What the index-without-concurrently warning says of PostgreSQL's locks,
+# checked on the server with the statements migc emits: each lock mode as
+# pg_locks shows it, and which reads and writes wait behind it. A session
+# that must hold a lock runs its statement in a transaction left open (it
+# sleeps after it) until the test cancels it.
+
+LOCKS_MIG = """\
+migration lock_table {
+  up {
+    create table lock_t (id int primary key, a int, b int);
+    create index lock_t_b_idx on lock_t (b);
+  }
+}
+migration lock_build {
+  requires lock_table;
+  up {
+    create index lock_t_a_idx on lock_t (a);
+    drop index lock_t_b_idx;
+  }
+}
+migration lock_build_concurrently {
+  requires lock_build;
+  up {
+    create index concurrently lock_t_c_idx on lock_t (a);
+    drop index concurrently lock_t_c_idx;
+  }
+}
+"""
+
+# "creating index `lock_t_a_idx` without `concurrently` locks `lock_t`
+# against writes (SHARE lock) ..."
+LOCK_WARNING = re.compile(
+    r"warning: (creating|dropping) (?:unique )?index `\w+` without "
+    r"`concurrently` locks `lock_t` against ([a-z ]+) \(([A-Z ]+) lock\)")
+# How long a probe waits for a lock before it counts as blocked; how many
+# seconds the test waits for a session to get where it should be. Holders
+# sleep far longer than both, until they are cancelled.
+PROBE_TIMEOUT = "300ms"
+READY_TIMEOUT = 30
+HOLD = "SELECT pg_sleep(300)"
+APP = "migc_locks_"
+
+
+def pg_mode(words):
+    """`SHARE` -> ShareLock, `ACCESS EXCLUSIVE` -> AccessExclusiveLock."""
+    return "".join(w.capitalize() for w in words.split()) + "Lock"
+
+
+def wait_for(server, db, sql):
+    """Polls sql until it returns a row; False after READY_TIMEOUT."""
+    deadline = time.time() + READY_TIMEOUT
+    while time.time() < deadline:
+        r = server.psql(db, sql=sql, tuples=True)
+        if r.returncode == 0 and r.stdout.strip():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def activity(app, cond):
+    return ("SELECT 1 FROM pg_stat_activity WHERE application_name = '%s%s' "
+            "AND %s" % (APP, app, cond))
+
+
+def table_modes(server, db, app):
+    """The lock modes session app holds on lock_t, sorted."""
+    r = server.psql(db, tuples=True, sql=(
+        "SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE a.application_name = '%s%s' AND c.relname = 'lock_t' "
+        "AND l.granted ORDER BY 1" % (APP, app)))
+    return sorted(r.stdout.split()) if r.returncode == 0 else [r.stderr]
+
+
+def waits(blocks):
+    """What a write and a read do behind a lock, by migc's message: "locks
+    `t` against writes" or "against reads and writes"."""
+    return tuple("waited" if w in blocks.split() else "ran"
+                 for w in ("writes", "reads"))
+
+
+def behind(blocks):
+    word = {"waited": "waits", "ran": "runs"}
+    w, r = waits(blocks)
+    return "a write %s and a read %s" % (word[w], word[r])
+
+
+def probe(server, db, sql):
+    """'ran', 'waited' (the lock timeout struck) or the error."""
+    r = server.psql(db, sql="SET lock_timeout = '%s'; %s"
+                    % (PROBE_TIMEOUT, sql))
+    if r.returncode == 0:
+        return "ran"
+    return "waited" if "lock timeout" in r.stderr else r.stderr.strip()
+
+
+class Sessions:
+    """The background sessions of one scenario; end() cancels what is left."""
+
+    def __init__(self, server, db):
+        self.server, self.db, self.open, self.done = server, db, [], {}
+
+    def hold(self, app, statement):
+        """Runs statement in a transaction left open; True once it sleeps
+        (the statement is done and its locks are held)."""
+        self.open.append(self.server.session(
+            self.db, APP + app, ["BEGIN", statement, HOLD]))
+        return wait_for(self.server, self.db,
+                        activity(app, "wait_event = 'PgSleep'"))
+
+    def run(self, app, statement):
+        """Runs statement on its own; True once it waits for a lock."""
+        self.open.append(self.server.session(self.db, APP + app, [statement]))
+        return wait_for(self.server, self.db,
+                        activity(app, "wait_event_type = 'Lock'"))
+
+    def cancel(self, app):
+        self.server.psql(self.db, sql=(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = '%s%s'" % (APP, app)))
+
+    def finish(self, index):
+        """Waits for session index (in order of start): (exit status,
+        stderr)."""
+        if index not in self.done:
+            p = self.open[index]
+            try:
+                _, err = p.communicate(timeout=READY_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                _, err = p.communicate()
+            self.done[index] = (p.returncode, err.strip())
+        return self.done[index]
+
+    def end(self):
+        self.server.psql(self.db, sql=(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name LIKE '%s%%'" % APP))
+        for i in range(len(self.open)):
+            self.finish(i)
+
+
+def emitted_index_statements(migc, path, out):
+    """{(verb, concurrently): statement} of the emitted ups, and the up file
+    of the first migration."""
+    files = migc_emit_dir(migc, path, out)
+    found = {}
+    for _, up, _ in files[1:]:
+        with open(up) as f:
+            for line in f:
+                m = re.match(r"(CREATE|DROP) INDEX (CONCURRENTLY )?", line)
+                if m:
+                    found[(m.group(1), bool(m.group(2)))] = line.strip()
+    return found, files[0][1]
+
+
+class LockChecks:
+    """The scenarios on lock_t. st: the emitted statements; said: what
+    migc's warnings say of each plain one, {"creating"|"dropping": (mode,
+    what waits)}."""
+
+    READ = "SELECT count(*) FROM lock_t"
+
+    def __init__(self, checks, server, db, st, said):
+        self.checks, self.server, self.db = checks, server, db
+        self.st, self.said = st, said
+        self.last_id = 0
+
+    def write(self):
+        """An insert of a row no other insert of the test uses."""
+        self.last_id -= 1
+        return "INSERT INTO lock_t VALUES (%d, 0, 0)" % self.last_id
+
+    def probes(self):
+        return (probe(self.server, self.db, self.write()),
+                probe(self.server, self.db, self.READ))
+
+    def modes(self, ready, app):
+        return table_modes(self.server, self.db, app) if ready else [
+            "(not ready)"]
+
+    def run(self):
+        for fn in (self.plain, self.drop_queues, self.create_concurrently,
+                   self.drop_concurrently):
+            s = Sessions(self.server, self.db)
+            try:
+                fn(s)
+            finally:
+                s.end()
+        self.refused_in_transaction()
+        self.failed_build()
+
+    def plain(self, s):
+        """CREATE INDEX and DROP INDEX, each in a transaction left open
+        (then rolled back): the lock and what waits behind it."""
+        for verb, word, app in (("CREATE", "creating", "build"),
+                                ("DROP", "dropping", "drop")):
+            mode, blocks = self.said[word]
+            ready = s.hold(app, self.st[(verb, False)])
+            modes = self.modes(ready, app)
+            self.checks.record("locks: %s INDEX holds %s on the table, as "
+                               "migc says" % (verb, mode), modes == [mode],
+                               str(modes))
+            got = self.probes()
+            self.checks.record("locks: behind %s INDEX %s, as migc says"
+                               % (verb, behind(blocks)), got == waits(blocks),
+                               str(got))
+            s.cancel(app)
+
+    def drop_queues(self, s):
+        ready = (s.hold("reader", self.READ)
+                 and s.run("drop", self.st[("DROP", False)]))
+        got = probe(self.server, self.db, self.READ) if ready else "(not ready)"
+        self.checks.record("locks: DROP INDEX waits behind a running read, "
+                           "and a read after it waits behind it",
+                           got == "waited", got)
+        s.cancel("reader")
+        rc, err = s.finish(1)
+        self.checks.record("locks: DROP INDEX runs once the read ends",
+                           rc == 0, err)
+
+    def concurrently(self, s, verb, holder, holder_sql, then):
+        ready = (s.hold(holder, holder_sql)
+                 and s.run("conc", self.st[(verb, True)]))
+        modes = self.modes(ready, "conc")
+        doing = {"writer": "writing", "reader": "reading"}[holder]
+        self.checks.record("locks: %s INDEX CONCURRENTLY holds "
+                           "ShareUpdateExclusiveLock and waits for an open %s "
+                           "transaction" % (verb, doing), modes ==
+                           ["ShareUpdateExclusiveLock"], str(modes))
+        got = self.probes()
+        self.checks.record("locks: a write and a read run during %s INDEX "
+                           "CONCURRENTLY" % verb, got == ("ran", "ran"),
+                           str(got))
+        s.cancel(holder)
+        rc, err = s.finish(1)
+        r = self.server.psql(self.db, tuples=True, sql=then)
+        self.checks.record("locks: %s INDEX CONCURRENTLY ends once the %s "
+                           "does" % (verb, holder), rc == 0 and
+                           r.stdout.strip() == "t", err + r.stderr + r.stdout)
+
+    def create_concurrently(self, s):
+        self.concurrently(s, "CREATE", "writer", self.write(),
+                          "SELECT indisvalid FROM pg_index "
+                          "WHERE indexrelid = 'lock_t_c_idx'::regclass")
+
+    def drop_concurrently(self, s):
+        self.concurrently(s, "DROP", "reader", self.READ,
+                          "SELECT to_regclass('lock_t_c_idx') IS NULL")
+
+    def refused_in_transaction(self):
+        for verb in ("CREATE", "DROP"):
+            r = self.server.session(self.db, APP + "txn", [
+                "BEGIN", self.st[(verb, True)]])
+            _, err = r.communicate(timeout=READY_TIMEOUT)
+            self.checks.record("locks: %s INDEX CONCURRENTLY is refused in a "
+                               "transaction block" % verb, r.returncode != 0
+                               and "cannot run inside a transaction block"
+                               in err, err)
+
+    def failed_build(self):
+        def q(sql):
+            return self.server.psql(self.db, sql=sql, tuples=True)
+        steps = [q("CREATE TABLE lock_dup (v int); "
+                   "INSERT INTO lock_dup VALUES (1), (1)"),
+                 q("CREATE UNIQUE INDEX CONCURRENTLY lock_dup_v_key "
+                   "ON lock_dup (v)"),
+                 q("SELECT indisvalid FROM pg_index "
+                   "WHERE indexrelid = 'lock_dup_v_key'::regclass"),
+                 q("DROP INDEX CONCURRENTLY lock_dup_v_key")]
+        self.checks.record(
+            "locks: a failed concurrent build leaves an invalid index, which "
+            "DROP INDEX CONCURRENTLY removes",
+            [r.returncode == 0 for r in steps] == [True, False, True, True]
+            and steps[2].stdout.strip() == "f",
+            "\n".join(r.stderr + r.stdout for r in steps))
+
+
+def test_locks(checks, server, migc, tmp):
+    work = os.path.join(tmp, "locks")
+    os.makedirs(work)
+    path = os.path.join(work, "locks.mig")
+    with open(path, "w") as f:
+        f.write(LOCKS_MIG)
+    r = run([migc, "check", "--isolated", path])
+    found = LOCK_WARNING.findall(r.stderr)
+    said = {verb: (pg_mode(mode), blocks) for verb, blocks, mode in found}
+    if not checks.record("locks: migc warns on the plain create index and "
+                         "drop index, not the concurrent ones",
+                         r.returncode == 0 and len(found) == 2
+                         and sorted(said) == ["creating", "dropping"],
+                         r.stderr):
+        return
+    st, first_up = emitted_index_statements(migc, path,
+                                            os.path.join(work, "emit"))
+    db = "locks"
+    server.create_db(db)
+    ok, err = apply(server, db, first_up)
+    if ok:
+        r = server.psql(db, sql="INSERT INTO lock_t SELECT g, g, g "
+                        "FROM generate_series(1, 1000) g")
+        ok, err = r.returncode == 0, r.stderr
+    if checks.record("locks: the table exists, with rows; migc emits the four "
+                     "statements", ok and len(st) == 4,
+                     err or "emitted: %s" % st):
+        LockChecks(checks, server, db, st, said).run()
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -540,6 +869,7 @@ def main():
         run_parts(checks, () if not started else (
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
+            ("locks", lambda: test_locks(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),
