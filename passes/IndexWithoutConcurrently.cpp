@@ -9,16 +9,13 @@
 //
 // Only tables that existed before the migration matter: a table the
 // migration created (in `up`, or earlier in its written `down`) has no
-// traffic to block yet. Such tables are followed by identity, not by name: a
-// renamed new table stays new, a renamed old one stays old, and a table
-// dropped and created again is new.
+// traffic to block yet (passes/NewObjects.h follows them).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ir/OpPrinter.h"
+#include "passes/NewObjects.h"
 #include "passes/Pass.h"
-
-#include "llvm/ADT/StringSet.h"
 
 namespace migc::passes {
 
@@ -29,7 +26,7 @@ public:
 
   void beginMigration(const ir::MigrationStep &M,
                       const ir::Schema &S) override {
-    Created.clear();
+    New.clear();
   }
 
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
@@ -47,21 +44,13 @@ public:
     if (O.Synthesized || !Applied)
       return;
     const ir::Op &Op = O.IR;
-    // Not a switch: other operations do not concern this rule, and a new
-    // one should not have to name it (only these create or drop an index or
-    // change which tables are new).
-    if (Op.Kind == ir::OpKind::CreateTable)
-      Created.insert(Op.NewTable.Name);
-    else if (Op.Kind == ir::OpKind::RenameTable && Created.erase(Op.TableName))
-      Created.insert(Op.Name);
-    else if (Op.Kind == ir::OpKind::DropTable)
-      Created.erase(Op.TableName);
-    else if (Op.Kind == ir::OpKind::CreateIndex && !Op.Concurrently &&
-             !Created.contains(Op.NewIndex.Table))
+    if (Op.Kind == ir::OpKind::CreateIndex && !Op.Concurrently &&
+        !New.isNewTable(Op.NewIndex.Table))
       reportCreate(O);
     else if (Op.Kind == ir::OpKind::DropIndex && !Op.Concurrently &&
-             !DroppedFrom.empty() && !Created.contains(DroppedFrom))
+             !DroppedFrom.empty() && !New.isNewTable(DroppedFrom))
       reportDrop(O);
+    New.record(Op);
   }
 
 private:
@@ -96,8 +85,7 @@ private:
   static constexpr const char *OutsideTransaction =
       "a migration that does so runs outside a transaction";
 
-  /// Tables this migration created that still exist, by their current name.
-  llvm::StringSet<> Created;
+  NewObjects New;
   /// The table of the index the current `drop index` drops.
   std::string DroppedFrom;
 };
