@@ -21,14 +21,40 @@ llvm::SourceMgr::DiagKind kindOf(Severity S) {
   }
 }
 
+/// llvm::SourceMgr::GetMessage for a location in SM and at most one range,
+/// with the buffer found by findBuffer (GetMessage scans every buffer).
+llvm::SMDiagnostic sourceMessage(const llvm::SourceMgr &SM, llvm::SMRange R,
+                                 llvm::SourceMgr::DiagKind Kind,
+                                 const std::string &Msg) {
+  unsigned Buf = findBuffer(SM, R.Start);
+  if (!Buf)
+    return SM.GetMessage(R.Start, Kind, Msg);
+  const llvm::MemoryBuffer *MB = SM.getMemoryBuffer(Buf);
+  const char *Loc = R.Start.getPointer();
+  const char *LineStart = Loc, *LineEnd = Loc;
+  while (LineStart != MB->getBufferStart() && LineStart[-1] != '\n' &&
+         LineStart[-1] != '\r')
+    --LineStart;
+  while (LineEnd != MB->getBufferEnd() && *LineEnd != '\n' && *LineEnd != '\r')
+    ++LineEnd;
+  // The part of the range on the location's line, in columns.
+  std::vector<std::pair<unsigned, unsigned>> Ranges;
+  if (R.isValid() && R.Start != R.End && R.Start.getPointer() <= LineEnd &&
+      R.End.getPointer() >= LineStart)
+    Ranges.emplace_back(
+        unsigned(std::max(R.Start.getPointer(), LineStart) - LineStart),
+        unsigned(std::min(R.End.getPointer(), LineEnd) - LineStart));
+  auto [Line, Col] = SM.getLineAndColumn(R.Start, Buf);
+  return llvm::SMDiagnostic(
+      SM, R.Start, MB->getBufferIdentifier(), int(Line), int(Col) - 1, Kind,
+      Msg, llvm::StringRef(LineStart, LineEnd - LineStart), Ranges);
+}
+
 /// Builds the SMDiagnostic for one message, showing at most a window of a
 /// very long source line so that a hostile line cannot flood the terminal.
 llvm::SMDiagnostic makeMessage(const llvm::SourceMgr &SM, llvm::SMRange R,
                                Severity S, const std::string &Msg) {
-  llvm::SMDiagnostic D = SM.GetMessage(R.Start, kindOf(S), Msg,
-                                       R.isValid() && R.Start != R.End
-                                           ? llvm::ArrayRef<llvm::SMRange>(R)
-                                           : llvm::ArrayRef<llvm::SMRange>());
+  llvm::SMDiagnostic D = sourceMessage(SM, R, kindOf(S), Msg);
   constexpr int Window = 120;
   llvm::StringRef Line = D.getLineContents();
   // Control characters in the source line would drive the terminal; each

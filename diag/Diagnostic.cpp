@@ -3,7 +3,10 @@
 #include "diag/Diagnostic.h"
 
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
 
 namespace migc {
 
@@ -162,7 +165,7 @@ bool DiagnosticEngine::isSuppressed(const Diagnostic &D) {
 bool DiagnosticEngine::isShown(const Diagnostic &D) const {
   if (ShownBuffers.empty() || !D.Range.Start.isValid())
     return true;
-  unsigned Buf = SM.FindBufferContainingLoc(D.Range.Start);
+  unsigned Buf = findBuffer(SM, D.Range.Start);
   return ShownBuffers.contains(Buf);
 }
 
@@ -216,11 +219,63 @@ void DiagnosticEngine::finish() {
     Consumer->finish();
 }
 
+namespace {
+/// The buffers of one SourceMgr sorted by where they start. A cache: it is
+/// rebuilt when the manager, or its number of buffers, is not the one it was
+/// built for, and a buffer it finds is checked to hold the location.
+struct BufferStarts {
+  const llvm::SourceMgr *SM = nullptr;
+  unsigned Count = 0;
+  const char *First = nullptr, *Last = nullptr;
+  std::vector<std::pair<const char *, unsigned>> Starts;
+
+  bool builtFor(const llvm::SourceMgr &M) const {
+    unsigned N = M.getNumBuffers();
+    return SM == &M && Count == N &&
+           (N == 0 || (First == M.getMemoryBuffer(1)->getBufferStart() &&
+                       Last == M.getMemoryBuffer(N)->getBufferStart()));
+  }
+
+  void build(const llvm::SourceMgr &M) {
+    SM = &M;
+    Count = M.getNumBuffers();
+    Starts.clear();
+    for (unsigned Id = 1; Id <= Count; ++Id)
+      Starts.emplace_back(M.getMemoryBuffer(Id)->getBufferStart(), Id);
+    std::sort(Starts.begin(), Starts.end());
+    First = Count ? M.getMemoryBuffer(1)->getBufferStart() : nullptr;
+    Last = Count ? M.getMemoryBuffer(Count)->getBufferStart() : nullptr;
+  }
+
+  unsigned find(const char *P) const {
+    auto It = std::upper_bound(
+        Starts.begin(), Starts.end(), P,
+        [](const char *X, const std::pair<const char *, unsigned> &S) {
+          return X < S.first;
+        });
+    if (It == Starts.begin())
+      return 0;
+    unsigned Id = std::prev(It)->second;
+    const llvm::MemoryBuffer *B = SM->getMemoryBuffer(Id);
+    return P <= B->getBufferEnd() ? Id : 0;
+  }
+};
+} // namespace
+
+unsigned findBuffer(const llvm::SourceMgr &SM, llvm::SMLoc L) {
+  if (!L.isValid())
+    return 0;
+  thread_local BufferStarts Index;
+  if (!Index.builtFor(SM))
+    Index.build(SM);
+  return Index.find(L.getPointer());
+}
+
 PresumedLoc presumedLoc(const llvm::SourceMgr &SM, llvm::SMLoc L) {
   PresumedLoc P;
   if (!L.isValid())
     return P;
-  unsigned Buf = SM.FindBufferContainingLoc(L);
+  unsigned Buf = findBuffer(SM, L);
   if (!Buf)
     return P;
   P.File = SM.getMemoryBuffer(Buf)->getBufferIdentifier();

@@ -145,6 +145,12 @@ struct PresumedLoc {
 };
 PresumedLoc presumedLoc(const llvm::SourceMgr &SM, llvm::SMLoc L);
 
+/// The buffer of SM that holds L (its end included), or 0: what
+/// llvm::SourceMgr::FindBufferContainingLoc answers, in logarithmic time.
+/// LLVM 14's walks every buffer, and a project has one buffer per file: at
+/// 10,000 files that made printing each diagnostic cost a scan of them all.
+unsigned findBuffer(const llvm::SourceMgr &SM, llvm::SMLoc L);
+
 /// clang-style text with the source line and a caret.
 std::unique_ptr<DiagnosticConsumer>
 makeTextConsumer(const llvm::SourceMgr &SM, llvm::raw_ostream &OS, bool Colors);

@@ -138,7 +138,7 @@ void VerifyConsumer::finish() {
     scanBuffer(SM, Buf, Exp, OS, Ok);
   for (const Seen &D : Diags) {
     PresumedLoc P = presumedLoc(SM, D.Loc);
-    unsigned Buf = D.Loc.isValid() ? SM.FindBufferContainingLoc(D.Loc) : 0;
+    unsigned Buf = D.Loc.isValid() ? findBuffer(SM, D.Loc) : 0;
     for (const Forbidden &F : Exp.None) {
       if (!D.TheRule || *D.TheRule != F.TheRule || F.Buffer != Buf ||
           F.Line != P.Line)

@@ -51,7 +51,7 @@ unsigned Analysis::bufferOf(llvm::StringRef Path) const {
 Position Analysis::position(llvm::SMLoc L) const {
   if (!L.isValid())
     return {};
-  unsigned B = C.SM.FindBufferContainingLoc(L);
+  unsigned B = findBuffer(C.SM, L);
   if (!B)
     return {};
   auto [Line, Col] = C.SM.getLineAndColumn(L, B);
@@ -112,8 +112,7 @@ const ir::Schema &Analysis::schemaAt(unsigned Buffer, llvm::SMLoc L,
   *Op = nullptr;
   const SchemaPoint *Last = nullptr, *First = nullptr;
   for (const SchemaPoint &P : Points) {
-    if (!P.Range.Start.isValid() ||
-        C.SM.FindBufferContainingLoc(P.Range.Start) != Buffer)
+    if (!P.Range.Start.isValid() || findBuffer(C.SM, P.Range.Start) != Buffer)
       continue;
     if (!First)
       First = &P;
@@ -410,6 +409,7 @@ std::unique_ptr<Analysis> Analysis::run(llvm::StringRef File,
   Opts.Jobs = 2;
   Opts.FreeSolvers = true;
   Opts.Smt.TimeoutMs = A->Proj.SmtTimeoutMs.value_or(2000);
+  Opts.Targets = A->Proj.Targets;
   Indexer Index(*A);
   ir::WalkListener *Listener = &Index;
   A->C.run(Engine, Opts, Listener);

@@ -91,7 +91,7 @@ Server::Reply Server::definition(const PositionParams &P) {
   const Occurrence *O = Tg.A->occurrenceAt(Tg.Loc);
   if (!O || !O->Def.Start.isValid())
     return Reply();
-  unsigned B = Tg.A->C.SM.FindBufferContainingLoc(O->Def.Start);
+  unsigned B = findBuffer(Tg.A->C.SM, O->Def.Start);
   Location L{uriOf(B, *Tg.A), Tg.A->range(O->Def)};
   return Reply{json::Array{toJSON(L)}, {}, {}};
 }

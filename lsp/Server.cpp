@@ -268,8 +268,7 @@ void Server::publish(const Document &Doc) {
       break;
     // Only this document's; those without a place (an unreadable file of
     // the project) go to every document.
-    if (D.Range.Start.isValid() &&
-        A->C.SM.FindBufferContainingLoc(D.Range.Start) != B)
+    if (D.Range.Start.isValid() && findBuffer(A->C.SM, D.Range.Start) != B)
       continue;
     LspDiagnostic L;
     L.Rng = A->range(D.Range);
@@ -283,7 +282,7 @@ void Server::publish(const Document &Doc) {
         L.Message += "\nnote: " + jsonText(N.Message);
         continue;
       }
-      unsigned NB = A->C.SM.FindBufferContainingLoc(N.Range.Start);
+      unsigned NB = findBuffer(A->C.SM, N.Range.Start);
       L.Related.push_back(
           {{uriOf(NB, *A), A->range(N.Range)}, jsonText(N.Message)});
     }
