@@ -41,7 +41,7 @@ public:
                bool Applied) override {
     // A synthesized down is migc's, not the author's (decisions.md); an
     // operation that failed was reported by the replay and changed nothing.
-    if (O.Synthesized || !Applied)
+    if (O.Synthesized || !Applied || !Ctx.Targets.Postgres)
       return;
     const ir::Op &Op = O.IR;
     if (Op.Kind == ir::OpKind::CreateIndex && !Op.Concurrently &&

@@ -14,6 +14,7 @@
 #include "ir/Touches.h"
 #include "ir/Walk.h"
 #include "passes/DependencyGraph.h"
+#include "passes/Targets.h"
 #include "smt/Prover.h"
 
 #include <memory>
@@ -63,6 +64,9 @@ struct PassContext {
   /// The whole history is walked (not `schema --at`): the project passes
   /// run.
   bool WholeProject = true;
+  /// The databases the project targets (`[check] targets`): a rule about
+  /// how PostgreSQL runs a statement is silent for a project without it.
+  passes::Targets Targets;
 
   /// What each migration's `up` reads and writes, by migration index
   /// (filled by the touches pass).

@@ -140,6 +140,7 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts,
   Ctx.Prove = Opts.Prove;
   Ctx.Smt = Opts.Smt;
   Ctx.FreeSolvers = Opts.FreeSolvers;
+  Ctx.Targets = Opts.Targets;
   Ctx.WholeProject = !Opts.At;
   PassManager Passes(Ctx);
   std::vector<ir::WalkListener *> All = Passes.listeners(Listeners);

@@ -34,6 +34,8 @@ struct CompileOptions {
   /// without freeing (see main.cpp); a long-lived server (`migc lsp`)
   /// compiles again and again and must not keep every Z3 context.
   bool FreeSolvers = false;
+  /// `[check] targets`: the servers the operational rules speak of.
+  passes::Targets Targets;
 };
 
 class Compilation {

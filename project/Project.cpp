@@ -2,6 +2,7 @@
 
 #include "project/Project.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -60,6 +61,246 @@ llvm::Error collectFiles(llvm::StringRef Root, std::vector<std::string> &Out) {
   return llvm::Error::success();
 }
 
+/// migc.toml's tables and their keys (spec section 10). A key not listed
+/// is an error: a misspelt setting must not pass in silence.
+struct KnownTable {
+  llvm::StringRef Name;
+  std::vector<llvm::StringRef> Keys;
+};
+const std::vector<KnownTable> &knownTables() {
+  static const std::vector<KnownTable> Tables = {
+      {"check",
+       {"targets", "postgres-version", "mysql-version", "mariadb-version",
+        "flags", "error-limit", "smt-timeout"}},
+      {"project", {"exclude"}},
+  };
+  return Tables;
+}
+
+/// The known name closest to Name, if it is close enough to be a typo.
+std::optional<std::string> closest(llvm::StringRef Name,
+                                   llvm::ArrayRef<llvm::StringRef> Known) {
+  std::optional<std::string> Best;
+  unsigned BestDistance = std::max<unsigned>(2, Name.size() / 3) + 1;
+  for (llvm::StringRef K : Known) {
+    unsigned D =
+        Name.edit_distance(K, /*AllowReplacements=*/true, BestDistance);
+    if (D < BestDistance) {
+      BestDistance = D;
+      Best = K.str();
+    }
+  }
+  return Best;
+}
+
+/// "major.minor" as two numbers, or nothing.
+std::optional<std::pair<unsigned, unsigned>> version(llvm::StringRef V) {
+  auto [Major, Minor] = V.split('.');
+  unsigned A, B;
+  if (Major.getAsInteger(10, A) || Minor.getAsInteger(10, B))
+    return std::nullopt;
+  return std::make_pair(A, B);
+}
+
+/// Reads migc.toml into P, checking every table, key and value; the first
+/// problem is an error at its line and column.
+class ConfigReader {
+public:
+  ConfigReader(Project &P, llvm::StringRef Path) : P(P), Path(Path) {}
+
+  llvm::Error read(const toml::table &T) {
+    for (const auto &[Key, Node] : T) {
+      const KnownTable *Known = nullptr;
+      for (const KnownTable &K : knownTables())
+        if (K.Name == llvm::StringRef(Key.str()))
+          Known = &K;
+      if (!Known)
+        return unknownTable(Key);
+      const toml::table *Sub = Node.as_table();
+      if (!Sub)
+        return fail(Key.source(),
+                    "`" + std::string(Key.str()) + "` is a table: write `[" +
+                        std::string(Key.str()) + "]` above its keys");
+      for (const auto &[SubKey, Value] : *Sub)
+        if (!llvm::is_contained(Known->Keys, llvm::StringRef(SubKey.str())))
+          return unknownKey(*Known, SubKey);
+    }
+    if (const toml::table *Check = T["check"].as_table())
+      if (llvm::Error E = readCheck(*Check))
+        return E;
+    if (const toml::table *Proj = T["project"].as_table())
+      if (llvm::Error E = readProject(*Proj))
+        return E;
+    return llvm::Error::success();
+  }
+
+private:
+  llvm::Error fail(const toml::source_region &Where, const llvm::Twine &Msg) {
+    return migc::fail(llvm::Twine(Path) + ":" + llvm::Twine(Where.begin.line) +
+                      ":" + llvm::Twine(Where.begin.column) + ": " + Msg);
+  }
+  llvm::Error fail(const toml::node &N, const llvm::Twine &Msg) {
+    return fail(N.source(), Msg);
+  }
+
+  llvm::Error unknownTable(const toml::key &Key) {
+    std::string Name(Key.str());
+    std::vector<llvm::StringRef> Tables, Owners;
+    for (const KnownTable &K : knownTables())
+      Tables.push_back(K.Name);
+    std::string Msg = "unknown table `[" + Name + "]`";
+    if (std::optional<std::string> Near = closest(Name, Tables))
+      return fail(Key.source(), Msg + "; did you mean `[" + *Near + "]`?");
+    // A key written above every table header.
+    for (const KnownTable &K : knownTables())
+      if (llvm::is_contained(K.Keys, llvm::StringRef(Name)))
+        return fail(Key.source(),
+                    "`" + Name + "` belongs in the `[" + K.Name + "]` table");
+    return fail(Key.source(), Msg + "; migc.toml has the tables " +
+                                  "`[check]` and `[project]`");
+  }
+
+  llvm::Error unknownKey(const KnownTable &T, const toml::key &Key) {
+    std::string Name(Key.str());
+    std::string Msg = "unknown key `" + Name + "` in `[" + T.Name.str() + "]`";
+    if (std::optional<std::string> Near = closest(Name, T.Keys))
+      return fail(Key.source(), Msg + "; did you mean `" + *Near + "`?");
+    std::string Keys;
+    for (llvm::StringRef K : T.Keys)
+      Keys += (Keys.empty() ? "`" : ", `") + K.str() + "`";
+    return fail(Key.source(), Msg + "; it takes " + Keys);
+  }
+
+  /// A list of strings, or an error naming what Key holds.
+  llvm::Expected<std::vector<std::pair<std::string, const toml::node *>>>
+  strings(const toml::node &N, llvm::StringRef Key, llvm::StringRef Example) {
+    const toml::array *A = N.as_array();
+    if (!A)
+      return fail(N, "`" + Key + "` is a list of strings, such as " + Example);
+    std::vector<std::pair<std::string, const toml::node *>> Out;
+    for (const toml::node &E : *A) {
+      std::optional<std::string> S = E.value<std::string>();
+      if (!S)
+        return fail(E,
+                    "`" + Key + "` is a list of strings, such as " + Example);
+      Out.emplace_back(*S, &E);
+    }
+    return Out;
+  }
+
+  llvm::Error readCheck(const toml::table &C) {
+    if (const toml::node *N = C.get("flags")) {
+      auto Flags = strings(*N, "flags", "[\"-Werror\"]");
+      if (!Flags)
+        return Flags.takeError();
+      for (auto &[Flag, At] : *Flags) {
+        llvm::StringRef F(Flag);
+        if (!F.consume_front("-W"))
+          return fail(*At, "`flags` holds -W flags, such as \"-Werror\" or "
+                           "\"-Wno-opaque-sql\"");
+        P.WarningFlags.push_back(F.str());
+      }
+    }
+    if (const toml::node *N = C.get("error-limit")) {
+      std::optional<int64_t> L = N->value<int64_t>();
+      if (!L || *L < 0)
+        return fail(*N, "`error-limit` is a number of errors, 0 (no limit) "
+                        "or more");
+      P.ErrorLimit = unsigned(std::min<int64_t>(*L, UINT32_MAX));
+    }
+    if (const toml::node *N = C.get("smt-timeout")) {
+      std::optional<int64_t> Ms = N->value<int64_t>();
+      if (!Ms || *Ms < 1 || *Ms > 3600000)
+        return fail(*N, "`smt-timeout` is a number of milliseconds, 1 to "
+                        "3600000");
+      P.SmtTimeoutMs = unsigned(*Ms);
+    }
+    return readTargets(C);
+  }
+
+  llvm::Error readTargets(const toml::table &C) {
+    passes::Targets &T = P.Targets;
+    const toml::node *TargetsNode = C.get("targets");
+    if (TargetsNode) {
+      auto Names =
+          strings(*TargetsNode, "targets", "[\"postgres\", \"mysql\"]");
+      if (!Names)
+        return Names.takeError();
+      if (Names->empty())
+        return fail(*TargetsNode, "`targets` names at least one database: "
+                                  "\"postgres\", \"mysql\"");
+      T.Postgres = false;
+      for (auto &[Name, At] : *Names) {
+        bool &Flag = Name == "postgres" ? T.Postgres : T.MySql;
+        if (Name != "postgres" && Name != "mysql")
+          return fail(*At, "unknown target \"" + Name + "\"" +
+                               (Name == "mariadb"
+                                    ? "; MariaDB is the \"mysql\" target "
+                                      "with `mariadb-version`"
+                                    : "; the targets are \"postgres\" and "
+                                      "\"mysql\""));
+        if (Flag)
+          return fail(*At, "target \"" + Name + "\" is named twice");
+        Flag = true;
+      }
+    }
+    if (const toml::node *N = C.get("postgres-version")) {
+      std::optional<int64_t> V = N->value<int64_t>();
+      if (!V || *V < 12 || *V > 17)
+        return fail(*N, "`postgres-version` is PostgreSQL's major version, "
+                        "12 to 17");
+      if (!T.Postgres)
+        return fail(*N, "`postgres-version` is set, but `targets` does not "
+                        "name \"postgres\"");
+      T.PostgresVersion = unsigned(*V);
+    }
+    const toml::node *MySqlV = C.get("mysql-version");
+    const toml::node *MariaV = C.get("mariadb-version");
+    if (MySqlV && MariaV)
+      return fail(*MariaV, "`mysql-version` and `mariadb-version` are both "
+                           "set; the \"mysql\" target is one server");
+    if (const toml::node *N = MySqlV ? MySqlV : MariaV) {
+      bool Maria = N == MariaV;
+      llvm::StringRef Key = Maria ? "mariadb-version" : "mysql-version";
+      std::optional<std::string> S = N->value<std::string>();
+      auto V = S ? version(*S) : std::nullopt;
+      bool Known = V && (Maria ? *V >= std::make_pair(10u, 2u)
+                               : *V >= std::make_pair(5u, 7u));
+      if (!Known)
+        return fail(*N, "`" + Key + "` is a version in quotes, " +
+                            (Maria ? "\"10.2\" or later, such as \"10.11\""
+                                   : "\"5.7\" or later, such as \"8.0\""));
+      if (!T.MySql)
+        return fail(*N, "`" + Key +
+                            "` is set, but `targets` does not name "
+                            "\"mysql\"");
+      T.MariaDb = Maria;
+      T.MySqlVersion = *S;
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Error readProject(const toml::table &Proj) {
+    if (const toml::node *N = Proj.get("exclude")) {
+      auto Globs = strings(*N, "exclude", "[\"vendor/**\"]");
+      if (!Globs)
+        return Globs.takeError();
+      for (auto &[Glob, At] : *Globs) {
+        llvm::Expected<llvm::GlobPattern> G = llvm::GlobPattern::create(Glob);
+        if (!G)
+          return fail(*At, "`exclude` pattern \"" + Glob +
+                               "\" is not a valid glob: " +
+                               llvm::toString(G.takeError()));
+        P.Exclude.push_back(std::move(*G));
+      }
+    }
+    return llvm::Error::success();
+  }
+
+  Project &P;
+  llvm::StringRef Path;
+};
+
 llvm::Error readConfig(Project &P) {
   llvm::SmallString<256> Path(P.Root);
   llvm::sys::path::append(Path, "migc.toml");
@@ -73,28 +314,21 @@ llvm::Error readConfig(Project &P) {
                 ":" + llvm::Twine(E.source().begin.column) + ": " +
                 std::string(E.description()));
   }
-  if (toml::array *Flags = T["check"]["flags"].as_array()) {
-    for (toml::node &F : *Flags) {
-      std::optional<std::string> S = F.value<std::string>();
-      llvm::StringRef Flag = S ? llvm::StringRef(*S) : "";
-      if (!Flag.consume_front("-W"))
-        return fail(llvm::Twine(Path) +
-                    ": [check] flags holds -W flags, such as \"-Werror\"");
-      P.WarningFlags.push_back(Flag.str());
-    }
-  }
-  if (std::optional<int64_t> L = T["check"]["error-limit"].value<int64_t>()) {
-    if (*L < 0)
-      return fail(llvm::Twine(Path) + ": error-limit cannot be negative");
-    P.ErrorLimit = unsigned(*L);
-  }
-  if (toml::node *N = T["check"]["smt-timeout"].node()) {
-    std::optional<int64_t> Ms = N->value<int64_t>();
-    if (!Ms || *Ms < 1 || *Ms > 3600000)
-      return fail(llvm::Twine(Path) +
-                  ": smt-timeout is a number of milliseconds, 1 to 3600000");
-    P.SmtTimeoutMs = unsigned(*Ms);
-  }
+  if (llvm::Error E = ConfigReader(P, Path).read(T))
+    return E;
+  // `[project] exclude`: patterns over paths relative to the root. Files
+  // named on the command line are read all the same (the user asked).
+  if (!P.Exclude.empty())
+    llvm::erase_if(P.Files, [&](const std::string &F) {
+      if (llvm::is_contained(P.Focus, F))
+        return false;
+      std::string Abs = absolutePath(F);
+      llvm::StringRef Rel(Abs);
+      if (!Rel.consume_front(P.Root) || !Rel.consume_front("/"))
+        return false;
+      return llvm::any_of(
+          P.Exclude, [&](const llvm::GlobPattern &G) { return G.match(Rel); });
+    });
   return llvm::Error::success();
 }
 

@@ -2,8 +2,11 @@
 #ifndef MIGC_PROJECT_PROJECT_H
 #define MIGC_PROJECT_PROJECT_H
 
+#include "passes/Targets.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/GlobPattern.h"
 
 #include <map>
 #include <optional>
@@ -25,6 +28,10 @@ struct Project {
   std::optional<unsigned> ErrorLimit;
   /// `[check] smt-timeout`: milliseconds per solver query.
   std::optional<unsigned> SmtTimeoutMs;
+  /// `[check] targets` and the servers' versions.
+  passes::Targets Targets;
+  /// `[project] exclude`: files below Root left out of the folder walk.
+  std::vector<llvm::GlobPattern> Exclude;
 };
 
 /// The project the paths belong to (the current folder when none is given).

@@ -140,6 +140,7 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
     return BadUsage;
   }
   O.Smt.DumpDir = DumpSmt;
+  O.Targets = P->Targets;
   if (NoProofs)
     O.Prove = false;
   std::vector<ir::WalkListener *> Listeners;
