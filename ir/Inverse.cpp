@@ -6,10 +6,14 @@ namespace migc::ir {
 
 namespace {
 
-/// A new operation of kind K standing in for O (same location).
+/// A new operation of kind K standing in for O (same location). It keeps
+/// O's `concurrently`: only index operations have it, their inverses are
+/// index operations, and the inverse of a build or drop that must not lock
+/// the table must not lock it either.
 Op like(const Op &O, OpKind K) {
   Op N;
   N.Kind = K;
+  N.Concurrently = O.Concurrently;
   N.Range = O.Range;
   N.TableName = O.TableName;
   N.TableRange = O.TableRange;
