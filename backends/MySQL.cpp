@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "backends/Backend.h"
+#include "backends/MySQLTypes.h"
 #include "backends/SqlText.h"
 #include "ir/SchemaPrinter.h"
 
@@ -68,7 +69,7 @@ std::string num(unsigned N) { return std::to_string(N); }
 } // namespace
 
 /// The column type of spec section 4.
-static std::string mysqlType(Type T) {
+std::string mysqlType(Type T) {
   switch (T.Kind) {
   case TypeKind::SmallInt:
     return "SMALLINT";
@@ -108,6 +109,52 @@ static std::string mysqlType(Type T) {
     return "JSON";
   default:
     return "LONGTEXT";
+  }
+}
+
+unsigned mysqlRowBytes(Type T) {
+  // DECIMAL packs 9 digits in 4 bytes, and the rest in 0 to 4.
+  auto DecimalBytes = [](unsigned Digits) {
+    static const unsigned Rest[] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+    return Digits / 9 * 4 + Rest[Digits % 9];
+  };
+  switch (T.Kind) {
+  case TypeKind::SmallInt:
+    return 2;
+  case TypeKind::Int:
+  case TypeKind::Real:
+    return 4;
+  case TypeKind::BigInt:
+  case TypeKind::Double:
+    return 8;
+  case TypeKind::Decimal: {
+    unsigned P = T.Length ? T.Length : 65, S = T.Length ? T.Scale : 30;
+    return DecimalBytes(P - S) + DecimalBytes(S);
+  }
+  case TypeKind::Bool:
+    return 1;
+  case TypeKind::Varchar:
+    if (!T.Length)
+      return 12; // LONGTEXT
+    return 4 * T.Length + (4 * T.Length > 255 ? 2 : 1);
+  case TypeKind::Char:
+    return 4 * (T.Length ? T.Length : 1);
+  case TypeKind::Date:
+    return 3;
+  case TypeKind::Time:
+    return 6; // TIME(6): 3 bytes and 3 of fractional seconds
+  case TypeKind::Timestamp:
+    return 8; // DATETIME(6)
+  case TypeKind::Timestamptz:
+    return 7; // TIMESTAMP(6)
+  case TypeKind::Uuid:
+    return 4 * 36; // CHAR(36)
+  case TypeKind::Text:
+  case TypeKind::Bytes:
+  case TypeKind::Json:
+    return 12;
+  default:
+    return 12; // written as LONGTEXT (mysqlType)
   }
 }
 

@@ -3,7 +3,8 @@
 
 For every rule page marked `<!-- examples: checked -->` that shows
 `$ migc check migrations` output under
-`## Bad`, the page's `-- migrations/<file>` blocks are written to a
+`## Bad`, the page's `-- migrations/<file>` blocks (and a
+`# migrations/migc.toml` block, if any) are written to a
 temporary project and migc must print exactly that output. The `## Good`
 examples must not draw the page's rule.
 
@@ -35,6 +36,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 if block.startswith("-- migrations/"):
                     first, body = block.split("\n", 1)
                     files[first[3:].strip()] = body
+                elif block.startswith("# migrations/migc.toml\n"):
+                    files["migrations/migc.toml"] = block.split("\n", 1)[1]
                 elif block.startswith("$ migc check migrations\n"):
                     expected = block.split("\n", 1)[1]
             # Only pages written for this check: output shown, files named.
@@ -44,10 +47,14 @@ with tempfile.TemporaryDirectory() as tmp:
             os.makedirs(os.path.join(work, "migrations"))
             for path, body in files.items():
                 open(os.path.join(work, path), "w").write(body)
-            migs = sorted(os.listdir(os.path.join(work, "migrations")))
+            migs = sorted(m for m in os.listdir(os.path.join(work, "migrations"))
+                          if m.endswith(".mig"))
+            # A page that shows a project file checks the folder as a
+            # project (with its settings); the others check the files alone.
+            paths = (["migrations"] if "migrations/migc.toml" in files
+                     else ["--isolated"] + ["migrations/" + m for m in migs])
             run = subprocess.run(
-                [migc, "check", "--isolated", "-Wno-missing-inverse"]
-                + ["migrations/" + m for m in migs],
+                [migc, "check", "-Wno-missing-inverse"] + paths,
                 cwd=work, capture_output=True, text=True, env=env, timeout=60)
             got = run.stderr + run.stdout
             checked += 1
