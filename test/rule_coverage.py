@@ -2,8 +2,9 @@
 """Every rule in diag/Rules.def has a documentation page with a bad and a good
 example, a -verify test that makes it fire (Carbon's coverage_test), a test
 case that shows it not firing, and exactly one stage or pass of
-passes/Passes.def that claims it; every pass has its file, and the table of
-docs/internals.md says what Passes.def says."""
+passes/Passes.def that claims it; every pass has its file, the table of
+docs/internals.md says what Passes.def says, and docs/rules/README.md lists
+every rule with its default severity."""
 import os
 import re
 import sys
@@ -91,7 +92,34 @@ def registry_problems():
     return problems
 
 
-problems = registry_problems()
+def catalogue_problems():
+    """docs/rules/README.md has one row per rule, with its default severity."""
+    severity = dict(re.findall(r'^MIGC_RULE\(\w+, "([a-z0-9-]+)", (\w+),',
+                               open(os.path.join(root, "diag", "Rules.def")).read(), re.M))
+    doc = os.path.join(root, "docs", "rules", "README.md")
+    if not os.path.exists(doc):
+        return ["docs/rules/README.md is missing (the catalogue of rules)"]
+    rows = {}
+    for m in re.finditer(r"^\| \[`([a-z0-9-]+)`\]\(([a-z0-9-]+)\.md\) \| ([^|]+) \| (\w+) \|",
+                         open(doc).read(), re.M):
+        rule, page, sev = m.group(1), m.group(2), m.group(4)
+        rows[rule] = ("twice" if rule in rows else
+                      "link" if rule != page else sev)
+    out = []
+    for rule, sev in severity.items():
+        got = rows.get(rule)
+        if got is None:
+            out.append(f"{rule}: no row in docs/rules/README.md")
+        elif got in ("twice", "link"):
+            out.append(f"{rule}: docs/rules/README.md lists it twice or links another page")
+        elif got != sev.lower():
+            out.append(f"{rule}: docs/rules/README.md says {got}, diag/Rules.def {sev.lower()}")
+    out += [f"docs/rules/README.md lists `{r}`, which diag/Rules.def does not have"
+            for r in rows if r not in severity]
+    return out
+
+
+problems = registry_problems() + catalogue_problems()
 for rule in rules:
     doc = os.path.join(root, "docs", "rules", rule + ".md")
     if not os.path.exists(doc):
