@@ -167,36 +167,20 @@ bool isLob(Type T) {
 }
 
 /// Bytes an index key of this type takes at most (utf8mb4: 4 per char);
-/// 0 for the unbounded types.
+/// 0 for the unbounded types. The row's count, but for a few bounds the
+/// key prefixes were computed with (kept: they decide the emitted prefixes).
 unsigned keyBytes(Type T) {
+  if (isLob(T))
+    return 0;
   switch (T.Kind) {
-  case TypeKind::SmallInt:
-    return 2;
-  case TypeKind::Int:
-  case TypeKind::Real:
-    return 4;
-  case TypeKind::BigInt:
-  case TypeKind::Double:
-    return 8;
   case TypeKind::Decimal:
     return 32;
-  case TypeKind::Bool:
-    return 1;
   case TypeKind::Varchar:
-    return T.Length ? 4 * T.Length + 2 : 0;
-  case TypeKind::Char:
-    return 4 * (T.Length ? T.Length : 1);
-  case TypeKind::Uuid:
-    return 144;
-  case TypeKind::Date:
-    return 3;
-  case TypeKind::Time:
+    return 4 * T.Length + 2;
   case TypeKind::Timestamptz:
     return 6;
-  case TypeKind::Timestamp:
-    return 8;
   default:
-    return 0;
+    return mysqlRowBytes(T);
   }
 }
 

@@ -105,8 +105,9 @@ private:
   }
 
   static llvm::StringRef tableOf(const ir::Op &Op) {
-    return Op.Kind == ir::OpKind::CreateTable ? llvm::StringRef(Op.NewTable.Name)
-                                              : llvm::StringRef(Op.TableName);
+    return Op.Kind == ir::OpKind::CreateTable
+               ? llvm::StringRef(Op.NewTable.Name)
+               : llvm::StringRef(Op.TableName);
   }
 
   /// Whether the table fitted before the operation (or did not exist).
