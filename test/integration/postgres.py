@@ -898,6 +898,12 @@ VOLATILE_MIG = """\
     add column vd_ident.c bigint identity;
     alter column vd_setdef.r set default random();
 """
+# Foreign keys on the changed column: PostgreSQL adds them again, and
+# validates them again only if the conversion or the equality changes.
+FK_CASES = [("fk1", "varchar(40)", "varchar(60)"),
+            ("fk2", "decimal(10,2)", "decimal(12,2)"),
+            ("fk3", "varchar(40)", "varchar"),
+            ("fk4", "varchar(60)", "varchar(40)")]
 VD_TABLES = ["vd_uuid", "vd_random", "vd_clock", "vd_now", "vd_const",
              "vd_ident", "vd_setdef"]
 TYPE_CHANGE = re.compile(
@@ -953,6 +959,11 @@ def rewrite_mig(cases, utc):
         tables.append("    create table %s (id int primary key, r double);"
                       % vd)
         tables.append("    create index %s_r on %s (r);" % (vd, vd))
+    for n, f, t in FK_CASES:
+        tables.append("    create table %sp (k %s primary key);" % (n, f))
+        tables.append("    create table %s (id int primary key, c %s "
+                      "references %sp (k));" % (n, f, n))
+        changes.append("    alter column %s.c type %s;" % (n, t))
     tables.append("    create table lk_rw (id int primary key, c int);")
     tables.append("    create table lk_scan (id int primary key, c varchar(40)"
                   " check (c is not null or id > 0));")
@@ -1094,6 +1105,8 @@ def test_rewrites(checks, server, migc, tmp):
     tables = cases + [(n + "u", f, t, u, v) for n, f, t, u, v in utc]
     inserts = "".join("INSERT INTO %s VALUES %s;\n" % (c[0], row_values(c[1]))
                       for c in tables)
+    inserts += "".join("INSERT INTO %sp VALUES ('7'); INSERT INTO %s VALUES "
+                       "%s;\n" % (n, n, row_values(f)) for n, f, _ in FK_CASES)
     inserts += "".join("INSERT INTO %s SELECT g, g FROM generate_series(1, "
                        "%d) g;\n" % (t, REWRITE_ROWS) for t in VD_TABLES)
     ok, err = run_script(server, db, files[0][1], tail=inserts +
@@ -1111,6 +1124,7 @@ def test_rewrites(checks, server, migc, tmp):
     after = relfilenodes(server, db)
     check_type_changes(checks, cases, said, before, after)
     check_volatile_defaults(checks, server, db, vd, before, after)
+    check_foreign_keys(checks, said, before, after)
     check_utc(checks, server, db, files[2][1], utc, r.stderr, path)
     check_rewrite_locks(checks, server, db, files[3][1], locks)
 
@@ -1139,6 +1153,26 @@ def check_type_changes(checks, cases, said, before, after):
                   "with a partial index on it, a scan to build it again",
                   kinds == ["catalog", "does not rewrite", "does not rewrite"],
                   str(kinds))
+
+
+def check_foreign_keys(checks, said, before, after):
+    """A change of a foreign key's column: the child as migc says; the
+    parent, which a validation would scan, untouched unless it rewrites."""
+    exp = {}
+    for n, f, t in FK_CASES:
+        how = said.get(n, ("catalog",))[0]
+        exp[n] = (how == "rewrites", how != "catalog",
+                  {n + "_pkey": how == "rewrites"})
+        if how == "catalog":
+            exp[n + "p"] = (False, False, {n + "p_pkey": False})
+    wrong = compare_relfilenodes(before, after, exp)
+    kinds = [said.get(n, ("catalog",))[0] for n, _, _ in FK_CASES]
+    checks.record("rewrites: a foreign key's column: %s; the relabellings "
+                  "validate nothing again, as migc's silence says"
+                  % ", ".join("%s -> %s %s" % (f, t, k) for (_, f, t), k in
+                              zip(FK_CASES, kinds)),
+                  kinds == ["catalog", "catalog", "catalog", "rewrites"]
+                  and not wrong, "\n".join(wrong))
 
 
 def check_volatile_defaults(checks, server, db, vd, before, after):
