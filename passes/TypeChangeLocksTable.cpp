@@ -115,7 +115,9 @@ Cost changeCost(llvm::StringRef Col, Type From, Type To, const ir::Expr *U) {
 std::string quotedList(const std::vector<std::string> &Names) {
   std::string Out;
   for (size_t I = 0; I < Names.size(); ++I)
-    Out += (I == 0 ? "" : I + 1 == Names.size() ? " and " : ", ") +
+    Out += (I == 0                  ? ""
+            : I + 1 == Names.size() ? " and "
+                                    : ", ") +
            quote(Names[I]);
   return Out;
 }
@@ -211,8 +213,7 @@ private:
     std::string Msg;
     if (F.How != Cost::Relabel) {
       Msg = What + " rewrites " + quote(F.Table) +
-            (F.HasIndexes ? " and rebuilds its indexes, and " : " and ") +
-            Lock;
+            (F.HasIndexes ? " and rebuilds its indexes, and " : " and ") + Lock;
     } else {
       std::vector<std::string> Why;
       if (!F.Checks.empty())
@@ -222,11 +223,10 @@ private:
                       (F.Rebuilt.size() > 1 ? "es " : " ") +
                       quotedList(F.Rebuilt));
       Msg = What + " does not rewrite " + quote(F.Table) + ", but scans it " +
-            Why[0] + (Why.size() > 1 ? " and " + Why[1] : "") + ", and " +
-            Lock;
+            Why[0] + (Why.size() > 1 ? " and " + Why[1] : "") + ", and " + Lock;
     }
-    Diagnostic &D = O.M.Diags.emplace_back(Rule::TypeChangeLocksTable,
-                                           Op.Range, std::move(Msg));
+    Diagnostic &D = O.M.Diags.emplace_back(Rule::TypeChangeLocksTable, Op.Range,
+                                           std::move(Msg));
     if (F.How == Cost::RewriteUnlessUtc)
       D.note(Op.Range, utcNote(F));
     D.note(Op.Range, safeForm(Op, F));
@@ -279,9 +279,8 @@ private:
     Rename.TableName = F.Table;
     Rename.ColumnName = NewName;
     Rename.Name = F.Column;
-    return "to keep " + quote(F.Table) +
-           " available, expand and contract: `" + ir::printOp(Add) +
-           "`, fill it in batches of rows (`" + Update +
+    return "to keep " + quote(F.Table) + " available, expand and contract: `" +
+           ir::printOp(Add) + "`, fill it in batches of rows (`" + Update +
            " where ...;`) while the application writes both columns, then `" +
            ir::printOp(Drop) + "` and `" + ir::printOp(Rename) + "`";
   }

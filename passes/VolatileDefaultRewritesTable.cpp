@@ -1,4 +1,5 @@
-//===- VolatileDefaultRewritesTable.cpp - add column with a volatile default ===//
+//===- VolatileDefaultRewritesTable.cpp - add column with a volatile default
+//===//
 //
 // Spec section 8.6 (issue 12): since PostgreSQL 11, `add column` with a
 // default that is the same for every row (a constant, now(), current_date)
@@ -113,8 +114,9 @@ private:
                     Update + " where " + ir::printName(C.Name) +
                     " is null and ...;`)";
     if (!C.Nullable)
-      S += "; `" + ir::printName(C.Name) + "` can be `not null` once they "
-                                           "all have a value";
+      S += "; `" + ir::printName(C.Name) +
+           "` can be `not null` once they "
+           "all have a value";
     return S;
   }
 
