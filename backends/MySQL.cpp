@@ -289,6 +289,14 @@ private:
     std::string F = llvm::StringRef(E.Text).lower();
     if (F == "now")
       return {"CURRENT_TIMESTAMP(6)", LAtom};
+    // The volatile functions, each evaluated per call (so per row) as in
+    // PostgreSQL: SYSDATE is the time of the call, NOW the statement's.
+    if (F == "clock_timestamp")
+      return {"SYSDATE(6)", LAtom};
+    if (F == "random")
+      return {"RAND()", LAtom};
+    if (F == "gen_random_uuid")
+      return {"UUID()", LAtom};
     if (F == "length")
       // PostgreSQL counts characters (bytes for bytea); MySQL's LENGTH
       // counts bytes.
@@ -454,6 +462,9 @@ public:
   void op(const Op &O, const Schema &Before, const Schema &After);
   void write(llvm::raw_ostream &OS);
 
+  /// What the target cannot express at all: target-unsupported errors.
+  DiagList Refused;
+
 private:
   Schema S; // the schema before the operation being emitted
   std::vector<Unit> Units;
@@ -614,6 +625,18 @@ std::string ScriptBuilder::constraintDef(const Table &T, const Constraint &C) {
     return Head + "UNIQUE (" + keyParts(T, C.Columns, {}, true, false, What) +
            ")";
   case ConstraintKind::Check:
+    // MariaDB and MySQL refuse a function whose value changes in a check
+    // ("Function or expression 'rand()' cannot be used in the CHECK
+    // clause"): a script with it would fail.
+    if (const Expr *V = mutableCall(*C.Check))
+      Refused
+          .emplace_back(Rule::TargetUnsupported, C.Range,
+                        "check " + quote(C.Name) + " on " + quote(T.Name) +
+                            " calls `" + print(*V) +
+                            "`, which MySQL and MariaDB refuse in a check "
+                            "constraint")
+          .note(C.Range, "emit this project with --target=postgres, or "
+                         "make the check use only the row's values");
     return Head + "CHECK (" + expr(C.Check) + ")";
   case ConstraintKind::ForeignKey: {
     std::string W1, W2;
@@ -902,6 +925,15 @@ void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
     Unit &A = alter(TN);
     A.Clauses.push_back("ADD COLUMN " + columnDef(O.NewColumn, TN));
     A.Writes.insert("c:" + O.NewColumn.Name);
+    if (O.NewColumn.Default && volatileCall(*O.NewColumn.Default)) {
+      // MariaDB's in-place ADD COLUMN evaluates RAND() once for every
+      // existing row; a copy evaluates it per row, as PostgreSQL does.
+      warn("note: " + TN + "." + O.NewColumn.Name +
+           " has a volatile default: ALGORITHM=COPY gives each existing row "
+           "its own value");
+      A.Clauses.push_back("ALGORITHM=COPY");
+      A.Writes.insert("a:algorithm");
+    }
     const Table &T = T1 ? *T1 : O.NewTable;
     for (const Constraint &C : O.Constraints) {
       A.Clauses.push_back("ADD " + constraintDef(T, C));
@@ -1128,6 +1160,8 @@ class MySQLBackend : public SteppedBackend<ScriptBackend> {
       B.op(*St.IR, St.Before, St.After);
     B.write(OS);
     OS << "\n";
+    for (Diagnostic &D : B.Refused)
+      M.Diags.push_back(std::move(D));
   }
 };
 } // namespace

@@ -284,14 +284,31 @@ ExprPtr renameColumn(const ExprPtr &E, llvm::StringRef From,
   return N;
 }
 
-bool isVolatile(const Expr &E) {
-  if (E.Kind == ExprKind::CurrentDate ||
-      (E.Kind == ExprKind::Call && E.Text == "now"))
-    return true;
+bool isVolatileFunction(llvm::StringRef Name) {
+  return Name == "random" || Name == "gen_random_uuid" ||
+         Name == "clock_timestamp";
+}
+
+bool isVolatile(const Expr &E) { return mutableCall(E) != nullptr; }
+
+const Expr *volatileCall(const Expr &E) {
+  if (E.Kind == ExprKind::Call && isVolatileFunction(E.Text))
+    return &E;
   for (const ExprPtr &A : E.Args)
-    if (isVolatile(*A))
-      return true;
-  return false;
+    if (const Expr *V = volatileCall(*A))
+      return V;
+  return nullptr;
+}
+
+const Expr *mutableCall(const Expr &E) {
+  if (E.Kind == ExprKind::CurrentDate ||
+      (E.Kind == ExprKind::Call &&
+       (E.Text == "now" || isVolatileFunction(E.Text))))
+    return &E;
+  for (const ExprPtr &A : E.Args)
+    if (const Expr *V = mutableCall(*A))
+      return V;
+  return nullptr;
 }
 
 } // namespace migc::ir

@@ -68,8 +68,19 @@ ExprPtr renameColumn(const ExprPtr &E, llvm::StringRef From,
                      llvm::StringRef To);
 
 /// Whether the expression contains a call whose value changes between calls
-/// or rows (now(), current_date).
+/// or rows (now(), current_date, and the volatile functions below).
 bool isVolatile(const Expr &E);
+
+/// Whether Name is a function PostgreSQL marks VOLATILE: random(),
+/// gen_random_uuid(), clock_timestamp(). Each call, so each row, gets a value
+/// of its own; now() and current_date are STABLE (one value per transaction).
+bool isVolatileFunction(llvm::StringRef Name);
+/// The first call of a volatile function in E, or null.
+const Expr *volatileCall(const Expr &E);
+/// The first call in E whose value is not fixed by its arguments (now(),
+/// current_date, a volatile function), or null: PostgreSQL refuses them in
+/// an index predicate, MySQL and MariaDB in a check.
+const Expr *mutableCall(const Expr &E);
 
 } // namespace migc::ir
 

@@ -282,6 +282,13 @@ void Lowerer::createIndex(const ast::Op &A, Op &O) {
   if (A.Value && T) {
     I.Where = typeCheck(*A.Value, scope(*T, "an index predicate"), Diags);
     expectBool(*I.Where, "an index predicate", Diags);
+    // PostgreSQL refuses a predicate whose value may change: functions in
+    // index predicate must be marked IMMUTABLE.
+    if (const Expr *V = mutableCall(*I.Where))
+      Diags.emplace_back(Rule::TypeMismatch, V->Range,
+                         "an index predicate cannot use `" + print(*V) +
+                             "`: its value changes, and PostgreSQL accepts "
+                             "only immutable functions there");
   }
 }
 

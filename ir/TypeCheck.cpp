@@ -159,8 +159,12 @@ private:
     for (size_t I = 0; I < E.Args.size(); ++I)
       checkArg(E, I);
     llvm::StringRef F = E.Text;
-    if (F == "now")
+    if (F == "now" || F == "clock_timestamp")
       return arity(E, 0, 0) ? Type::of(TypeKind::Timestamptz) : errorType();
+    if (F == "random")
+      return arity(E, 0, 0) ? Type::of(TypeKind::Double) : errorType();
+    if (F == "gen_random_uuid")
+      return arity(E, 0, 0) ? Type::of(TypeKind::Uuid) : errorType();
     if (F == "length" || F == "lower" || F == "upper" || F == "trim") {
       if (!arity(E, 1, 1))
         return errorType();
@@ -198,7 +202,8 @@ private:
         Rule::UnknownFunction, E.Range,
         "unknown function " + quote(E.Text) +
             didYouMean(F, {"length", "lower", "upper", "trim", "abs",
-                           "coalesce", "nullif", "greatest", "least", "now"}));
+                           "coalesce", "nullif", "greatest", "least", "now",
+                           "clock_timestamp", "random", "gen_random_uuid"}));
     return errorType();
   }
 

@@ -802,6 +802,14 @@ Val Encoder::call(const Expr &E) {
   z3::expr False = C.bool_val(false);
   if (F == "now")
     return {T.fresh(Sort::Int, "now"), False, Sort::Int};
+  // A volatile function gives each call its own value, never NULL: a fresh
+  // term per encoding, about which nothing is known beyond its sort.
+  if (F == "clock_timestamp")
+    return {T.fresh(Sort::Int, "clock"), False, Sort::Int};
+  if (F == "random")
+    return {T.fresh(Sort::Real, "random"), False, Sort::Real};
+  if (F == "gen_random_uuid")
+    return {T.fresh(Sort::Opaque, "uuid"), False, Sort::Opaque};
   if (F == "length" && !E.Args.empty()) {
     Val A = encode(*E.Args[0], Type::of(TypeKind::Text));
     if (A.S != Sort::Str)

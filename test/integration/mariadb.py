@@ -16,6 +16,9 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * rowsize/...      mysql-row-too-large: 140 random tables and added columns
                      at MySQL's 65,535-byte row limit, under it and over it;
                      MariaDB accepts exactly those migc accepts;
+  * volatile/...     gen_random_uuid(), random() and clock_timestamp() as
+                     defaults (of old and new rows) and in an update: a value
+                     of its own per row; MariaDB refuses them in a check;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare; the downs of the tail and of a window of 20
                      reversible migrations, compared with `migc schema --at`.
@@ -758,6 +761,95 @@ def test_hostile(checks, server, migc, tmp):
         "mysql", "selfcheck", "hostile"} <= left, err or out)
 
 
+# ------------------------------------------------------------- volatile ----
+# The volatile functions on MariaDB: as defaults of new rows, of rows that
+# existed when the column was added, and in an update, each call gives a
+# value of its own, of the right shape, as PostgreSQL's would.
+
+VOLATILE = """\
+migration vol_table {
+  up {
+    create table vol (id int primary key, n int);
+    insert into vol (id, n) values %s;
+  }
+}
+migration vol_defaults {
+  requires vol_table;
+  up {
+    add column vol.token uuid not null default gen_random_uuid();
+    add column vol.r double default random();
+    add column vol.at timestamptz default clock_timestamp();
+    add column vol.u double;
+    update vol set u = random() * 10, at = clock_timestamp() where n > 10;
+    insert into vol (id, n) values (101, 101), (102, 102);
+  }
+}
+""" % ", ".join("(%d, %d)" % (i, i) for i in range(1, 21))
+VOLATILE_EXPECT = {
+    # rows, distinct tokens, tokens shaped like a UUID, distinct r, r in
+    # [0, 1), u set (rows 11-20), distinct u, u in [0, 10), at within a day
+    "rows": 22, "tokens": 22, "uuid_shaped": 22, "r_distinct": 22,
+    "r_range": 22, "u_set": 10, "u_distinct": 10, "u_range": 10,
+    "at_near": 22}
+
+
+def test_volatile(checks, server, migc, tmp):
+    proj = os.path.join(tmp, "volatile")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "v.mig"), "w") as f:
+        f.write(VOLATILE)
+    up = os.path.join(tmp, "volatile.up.sql")
+    ok, err = migc_emit(migc, proj, up)
+    with open(up) as f:
+        text = f.read()
+    checks.record("volatile: migc emits gen_random_uuid(), random() and "
+                  "clock_timestamp() as UUID(), RAND() and SYSDATE(6)",
+                  ok and all(w in text for w in ("UUID()", "RAND()",
+                                                 "SYSDATE(6)")), err + text)
+    server.create_db("volatile")
+    ok, err = server.apply("volatile", up)
+    if not checks.record("volatile: the up script applies", ok, err):
+        return
+    ok, out, err = server.sql("volatile", """SELECT
+      COUNT(*), COUNT(DISTINCT token),
+      SUM(token REGEXP '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+      COUNT(DISTINCT r), SUM(r >= 0 AND r < 1),
+      COUNT(u), COUNT(DISTINCT u), SUM(u >= 0 AND u < 10),
+      SUM(ABS(TIMESTAMPDIFF(SECOND, at, NOW())) < 86400)
+      FROM vol;""")
+    got = dict(zip(VOLATILE_EXPECT, (out.split() if ok else [])))
+    want = {k: str(v) for k, v in VOLATILE_EXPECT.items()}
+    checks.record("volatile: every row, old or new, gets a value of its own "
+                  "from each default and from the update, in the type's "
+                  "range", got == want, "got  %s\nwant %s %s"
+                  % (got, want, err))
+    # Why ALGORITHM=COPY: in place, MariaDB gives every existing row the
+    # same RAND().
+    ok, out, err = server.sql("volatile", "ALTER TABLE vol ADD COLUMN "
+                              "r_inplace DOUBLE DEFAULT (RAND()); SELECT "
+                              "COUNT(DISTINCT r_inplace) FROM vol;")
+    checks.record("volatile: without ALGORITHM=COPY, MariaDB gives every "
+                  "existing row the same RAND() (so migc writes it)",
+                  ok and out.split() == ["1"], out + err)
+    # migc refuses to emit a check that calls one of them (or now(),
+    # current_date): MariaDB refuses it.
+    refused = []
+    for call, ty in (("RAND()", "DOUBLE"), ("UUID()", "CHAR(36)"),
+                     ("SYSDATE(6)", "TIMESTAMP(6) NULL"),
+                     ("CURRENT_TIMESTAMP(6)", "TIMESTAMP(6) NULL"),
+                     ("CURRENT_DATE", "DATE")):
+        ok, _, err = server.sql("volatile", "CREATE TABLE vol_ck (x %s, "
+                                "CONSTRAINT vol_ck_x CHECK (x <> %s));"
+                                % (ty, call))
+        if ok or "cannot be used in the CHECK clause" not in err:
+            refused.append("%s: %s" % (call, err or "accepted"))
+        server.sql("volatile", "DROP TABLE IF EXISTS vol_ck;")
+    checks.record("volatile: MariaDB refuses RAND(), UUID(), SYSDATE(6), "
+                  "CURRENT_TIMESTAMP(6) and CURRENT_DATE in a check, as "
+                  "migc's target-unsupported error says", not refused,
+                  "\n".join(refused))
+
+
 # ---------------------------------------------------------------- shop -----
 
 def test_shop(checks, server, migc, shop, tmp):
@@ -964,6 +1056,7 @@ def main():
                 args.examples, "shop"), tmp)),
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
+            ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),

@@ -12,6 +12,10 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * locks/...        the locks the index-without-concurrently warning names,
                      with migc's statements: the modes in pg_locks, and which
                      reads and writes wait behind them;
+  * rewrites/...     what type-change-locks-table and volatile-default-
+                     rewrites-table say, for every pair of types migc accepts:
+                     the relfilenodes of tables and indexes change, and
+                     seq_scan grows, exactly as migc's words say; the lock;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare the catalog; then apply the downs of the tail
                      in reverse order (stopping at the first irreversible one),
@@ -604,13 +608,13 @@ def activity(app, cond):
             "AND %s" % (APP, app, cond))
 
 
-def table_modes(server, db, app):
-    """The lock modes session app holds on lock_t, sorted."""
+def table_modes(server, db, app, table="lock_t"):
+    """The lock modes session app holds on table, sorted."""
     r = server.psql(db, tuples=True, sql=(
         "SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
         "JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE a.application_name = '%s%s' AND c.relname = 'lock_t' "
-        "AND l.granted ORDER BY 1" % (APP, app)))
+        "WHERE a.application_name = '%s%s' AND c.relname = '%s' "
+        "AND l.granted ORDER BY 1" % (APP, app, table)))
     return sorted(r.stdout.split()) if r.returncode == 0 else [r.stderr]
 
 
@@ -848,6 +852,427 @@ def test_locks(checks, server, migc, tmp):
         LockChecks(checks, server, db, st, said).run()
 
 
+# ------------------------------------------------------------- rewrites ----
+# What the type-change-locks-table and volatile-default-rewrites-table
+# warnings say, checked on the server with the statements migc emits. For
+# every pair of types migc accepts in `alter column ... type` (and a few
+# `using`s), three tables with rows: an index on the column; that and a
+# check on the column; a partial index whose `where` uses it. After the
+# change, the relfilenode of the table and of each index must have changed,
+# and pg_stat_user_tables.seq_scan grown, exactly as migc's words say:
+# "rewrites `t` and rebuilds its indexes", "does not rewrite `t`, but scans
+# it to check ... / to rebuild index ...", or no warning (the catalog only).
+# The changes run with a TimeZone that is not UTC; the pairs of timestamp
+# and timestamptz run again under UTC, as migc's note describes. Columns
+# added with a volatile default, with now() and a constant, and a volatile
+# `set default`, are checked the same way. The lock the warnings name is
+# read in pg_locks, and probed, for one statement of each kind.
+
+REWRITE_TYPES = [
+    "smallint", "int", "bigint", "decimal", "decimal(10,2)", "decimal(12,2)",
+    "decimal(10,3)", "decimal(8,2)", "real", "double", "bool", "text",
+    "varchar", "varchar(40)", "varchar(60)", "char(40)", "char(60)", "bytes",
+    "date", "time", "timestamp", "timestamptz", "uuid", "json"]
+# (from, to, using)
+REWRITE_USING = [
+    ("varchar(40)", "text", "c"),
+    ("varchar(40)", "varchar(60)", "cast(c as varchar(60))"),
+    ("decimal(10,2)", "decimal(12,2)", "c"),
+    ("varchar(40)", "varchar(60)", "lower(c)"),
+    ("int", "bigint", "c"),
+    ("text", "int", "cast(c as int)"),
+]
+# A value of each type that every type migc converts it to can hold.
+REWRITE_VALUE = {"bool": "true", "bytes": "\\x37", "date": "2020-01-02",
+                 "time": "10:00:00", "timestamp": "2020-01-02 10:00:00",
+                 "timestamptz": "2020-01-02 10:00:00+00",
+                 "uuid": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}
+REWRITE_ROWS = 20
+NOT_UTC = "America/New_York"
+VOLATILE_MIG = """\
+    add column vd_uuid.c uuid default gen_random_uuid();
+    add column vd_random.c double not null default random();
+    add column vd_clock.c timestamptz default clock_timestamp();
+    add column vd_now.c timestamptz default now();
+    add column vd_const.c int not null default 5;
+    add column vd_ident.c bigint identity;
+    alter column vd_setdef.r set default random();
+"""
+# Foreign keys on the changed column: PostgreSQL adds them again, and
+# validates them again only if the conversion or the equality changes.
+FK_CASES = [("fk1", "varchar(40)", "varchar(60)"),
+            ("fk2", "decimal(10,2)", "decimal(12,2)"),
+            ("fk3", "varchar(40)", "varchar"),
+            ("fk4", "varchar(60)", "varchar(40)")]
+VD_TABLES = ["vd_uuid", "vd_random", "vd_clock", "vd_now", "vd_const",
+             "vd_ident", "vd_setdef"]
+TYPE_CHANGE = re.compile(
+    r"warning: changing `(\w+)\.c` from \S+ to \S+ (rewrites|does not "
+    r"rewrite) `\1`(.*?)locks it against ([a-z ]+) \(([A-Z ]+) lock\) "
+    r"until the migration commits \[type-change-locks-table\]")
+VOLATILE_DEFAULT = re.compile(
+    r"warning: adding (?:identity column )?`(\w+)\.c` (?:with the volatile "
+    r"default `[^`]+` )?rewrites `\1` to (?:give every row a value of its "
+    r"own|number every row), and locks it against ([a-z ]+) \(([A-Z ]+) "
+    r"lock\) until the migration commits \[volatile-default-rewrites-table\]")
+UTC_NOTE = re.compile(r"(\S+):(\d+):\d+: note: when the session's TimeZone is "
+                      r"UTC, PostgreSQL keeps the rows as they are(.*)")
+RELFILENODES_SQL = """\
+SELECT pg_stat_clear_snapshot();
+SELECT c.relname, c.relfilenode, coalesce(t.relname, c.relname),
+       coalesce(s.seq_scan, 0)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_index i ON i.indexrelid = c.oid
+LEFT JOIN pg_class t ON t.oid = i.indrelid
+LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"""
+
+
+def rewrite_cases():
+    """[(table, from, to, using, variant)]: variant a has an index on c, b
+    also a check on c, p a partial index on id where c is not null."""
+    pairs = [(f, t, None) for f in REWRITE_TYPES for t in REWRITE_TYPES
+             ] + REWRITE_USING
+    return [("t%d%s" % (i, v), f, t, u, v) for i, (f, t, u) in
+            enumerate(pairs) for v in "abp"]
+
+
+def rewrite_mig(cases, utc):
+    """The project: the tables, the changes (under another TimeZone), the
+    timestamp pairs again (utc: under UTC), and the lock cases."""
+    tables, changes, utc_changes = [], [], []
+    for name, f, t, u, v in cases + [(n + "u", f, t, u, v)
+                                     for n, f, t, u, v in utc]:
+        check = (", constraint %s_ck check (c is not null or id > 0)" % name
+                 if v == "b" else "")
+        tables.append("    create table %s (id int primary key, c %s%s);"
+                      % (name, f, check))
+        if v == "p":
+            tables.append("    create index %s_p on %s (id) where "
+                          "(c is not null);" % (name, name))
+        else:
+            tables.append("    create index %s_c on %s (c);" % (name, name))
+        line = "    alter column %s.c type %s%s;" % (
+            name, t, " using (%s)" % u if u else "")
+        (utc_changes if name.endswith("u") else changes).append(line)
+    for vd in VD_TABLES:
+        tables.append("    create table %s (id int primary key, r double);"
+                      % vd)
+        tables.append("    create index %s_r on %s (r);" % (vd, vd))
+    for n, f, t in FK_CASES:
+        tables.append("    create table %sp (k %s primary key);" % (n, f))
+        tables.append("    create table %s (id int primary key, c %s "
+                      "references %sp (k));" % (n, f, n))
+        changes.append("    alter column %s.c type %s;" % (n, t))
+    tables.append("    create table lk_rw (id int primary key, c int);")
+    tables.append("    create table lk_scan (id int primary key, c varchar(40)"
+                  " check (c is not null or id > 0));")
+    tables.append("    create table lk_vd (id int primary key);")
+    mig = ("migration rw_tables {\n  up {\n%s\n  }\n}\n"
+           "migration rw_changes {\n  requires rw_tables;\n  up {\n%s\n%s"
+           "  }\n}\n"
+           "migration rw_utc {\n  requires rw_changes;\n  up {\n%s\n  }\n}\n"
+           "migration rw_locks {\n  requires rw_utc;\n  up {\n"
+           "    alter column lk_rw.c type bigint;\n"
+           "    alter column lk_scan.c type text;\n"
+           "    add column lk_vd.c uuid default gen_random_uuid();\n"
+           "  }\n}\n" % ("\n".join(tables), "\n".join(changes), VOLATILE_MIG,
+                        "\n".join(utc_changes) or "    -- none"))
+    return mig
+
+
+def accepted_cases(migc, work, cases):
+    """The cases migc accepts: a change it rejects (an error at its line)
+    is left out, and the project written again without it."""
+    path = os.path.join(work, "rewrites.mig")
+    for _ in range(3):
+        text = rewrite_mig(cases, [])
+        with open(path, "w") as f:
+            f.write(text)
+        r = run([migc, "check", "--isolated", "--no-proofs",
+                 "--error-limit=100000", path])
+        bad = set(re.findall(r"rewrites\.mig:(\d+):\d+: error:", r.stderr))
+        lines = text.splitlines()
+        rejected = {m.group(1) for n in bad for m in [re.match(
+            r"\s*alter column (\w+)\.c", lines[int(n) - 1])] if m}
+        if not rejected:
+            return cases, r
+        cases = [c for c in cases if c[0] not in rejected]
+    return cases, r
+
+
+def row_values(f):
+    base = re.match(r"\w+", f).group(0)
+    v = REWRITE_VALUE.get(base, "7")
+    return ", ".join("(%d, %s)" % (i, "NULL" if i % 4 == 0 else
+                                   "'%s'" % v.replace("'", "''"))
+                     for i in range(1, REWRITE_ROWS + 1))
+
+
+def relfilenodes(server, db):
+    """{relation: (relfilenode, table, seq_scan)} of public tables and
+    indexes."""
+    r = server.psql(db, sql=RELFILENODES_SQL, tuples=True)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr)
+    out = {}
+    for line in r.stdout.splitlines():
+        parts = line.split("|")
+        if len(parts) == 4:
+            out[parts[0]] = (parts[1], parts[2], int(parts[3]))
+    return out
+
+
+def run_script(server, db, path, head="", tail=""):
+    """The script at path with head before it and tail after it, in one
+    session; (ok, error)."""
+    with open(path) as f:
+        text = f.read()
+    full = path + ".run.sql"
+    with open(full, "w") as f:
+        f.write(head + text + tail)
+    return apply(server, db, full)
+
+
+def expectations(cases, said):
+    """{table: (rewrite, scan, {index: rebuilt})} from migc's words."""
+    exp = {}
+    for name, f, t, u, v in cases:
+        how, rest = said.get(name, (None, ""))
+        idx = name + ("_p" if v == "p" else "_c")
+        rebuilt = how == "rewrites" or quote_in(idx, rest)
+        exp[name] = (how == "rewrites", how is not None,
+                     {idx: rebuilt, name + "_pkey": how == "rewrites"})
+    return exp
+
+
+def quote_in(name, text):
+    return ("`%s`" % name) in text
+
+
+def compare_relfilenodes(before, after, exp):
+    """The differences between what happened and exp."""
+    wrong = []
+    for table, (rewrite, scan, indexes) in sorted(exp.items()):
+        b, a = before.get(table), after.get(table)
+        if not b or not a:
+            wrong.append("%s: missing" % table)
+            continue
+        if (b[0] != a[0]) != rewrite:
+            wrong.append("%s: table %s" % (table, "kept its relfilenode"
+                                           if rewrite else "was rewritten"))
+        if (a[2] > b[2]) != scan:
+            wrong.append("%s: seq_scan %d -> %d" % (table, b[2], a[2]))
+        for idx, rebuilt in indexes.items():
+            bi, ai = before.get(idx), after.get(idx)
+            if not bi or not ai:
+                wrong.append("%s: index %s missing" % (table, idx))
+            elif (bi[0] != ai[0]) != rebuilt:
+                wrong.append("%s: index %s %s" % (table, idx, "kept its "
+                             "relfilenode" if rebuilt else "was rebuilt"))
+    return wrong
+
+
+def test_rewrites(checks, server, migc, tmp):
+    work = os.path.join(tmp, "rewrites")
+    os.makedirs(work)
+    cases, r = accepted_cases(migc, work, rewrite_cases())
+    utc = [c for c in cases if {c[1], c[2]} == {"timestamp", "timestamptz"}]
+    path = os.path.join(work, "rewrites.mig")
+    with open(path, "w") as f:
+        f.write(rewrite_mig(cases, utc))
+    r = run([migc, "check", "--isolated", "--no-proofs", path])
+    found = list(TYPE_CHANGE.finditer(r.stderr))
+    said = {m.group(1): (m.group(2), m.group(3)) for m in found}
+    locks = {m.group(1): (m.group(4), m.group(5)) for m in found}
+    vd = {m.group(1): (m.group(2), m.group(3))
+          for m in VOLATILE_DEFAULT.finditer(r.stderr)}
+    locks.update(vd)
+    kinds = [said.get(c[0], ("catalog",))[0] for c in cases]
+    if not checks.record(
+            "rewrites: migc checks %d type changes (%d pairs of types or "
+            "usings, three tables each): %d rewrite, %d scan, %d change the "
+            "catalog only" % (len(cases), len({c[1:4] for c in cases}),
+                              kinds.count("rewrites"),
+                              kinds.count("does not rewrite"),
+                              kinds.count("catalog")),
+            r.returncode == 0 and len(cases) > 400 and bool(utc),
+            r.stderr[-3000:]):
+        return
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    db = "rewrites"
+    server.create_db(db)
+    tables = cases + [(n + "u", f, t, u, v) for n, f, t, u, v in utc]
+    inserts = "".join("INSERT INTO %s VALUES %s;\n" % (c[0], row_values(c[1]))
+                      for c in tables)
+    inserts += "".join("INSERT INTO %sp VALUES ('7'); INSERT INTO %s VALUES "
+                       "%s;\n" % (n, n, row_values(f)) for n, f, _ in FK_CASES)
+    inserts += "".join("INSERT INTO %s SELECT g, g FROM generate_series(1, "
+                       "%d) g;\n" % (t, REWRITE_ROWS) for t in VD_TABLES)
+    ok, err = run_script(server, db, files[0][1], tail=inserts +
+                         "SELECT pg_stat_force_next_flush();\n")
+    if not checks.record("rewrites: %d tables exist, with %d rows each"
+                         % (len(tables), REWRITE_ROWS), ok, err):
+        return
+    before = relfilenodes(server, db)
+    ok, err = run_script(server, db, files[1][1],
+                         head="SET TimeZone = '%s';\n" % NOT_UTC,
+                         tail="SELECT pg_stat_force_next_flush();\n")
+    if not checks.record("rewrites: migc's statements run (TimeZone %s)"
+                         % NOT_UTC, ok, err):
+        return
+    after = relfilenodes(server, db)
+    check_type_changes(checks, cases, said, before, after)
+    check_volatile_defaults(checks, server, db, vd, before, after)
+    check_foreign_keys(checks, said, before, after)
+    check_utc(checks, server, db, files[2][1], utc, r.stderr, path)
+    check_rewrite_locks(checks, server, db, files[3][1], locks)
+
+
+def check_type_changes(checks, cases, said, before, after):
+    exp = expectations(cases, said)
+    wrong = compare_relfilenodes(before, after, exp)
+    kinds = (("rewrite", lambda e: e[0],
+              "new relfilenodes for the table and every index, seq_scan "
+              "grows"),
+             ("scan without a rewrite", lambda e: e[1] and not e[0],
+              "the table keeps its relfilenode, only the indexes named get "
+              "a new one, seq_scan grows"),
+             ("change the catalog only", lambda e: not e[1],
+              "every relfilenode stays, seq_scan does not grow"))
+    for what, sel, outcome in kinds:
+        tables = {t for t, e in exp.items() if sel(e)}
+        bad = [w for w in wrong if w.split(":")[0] in tables]
+        checks.record("rewrites: %d type changes migc says %s: %s" % (
+            len(tables), what, outcome), tables and not bad, "\n".join(bad))
+    # What the three tables of one relabelling show.
+    rel = [c for c in cases if c[1:4] == ("varchar(40)", "text", None)]
+    kinds = [said.get(c[0], ("catalog",))[0] for c in rel]
+    checks.record("rewrites: varchar(40) -> text: with a plain index on the "
+                  "column, the catalog only; with a check on it, a scan; "
+                  "with a partial index on it, a scan to build it again",
+                  kinds == ["catalog", "does not rewrite", "does not rewrite"],
+                  str(kinds))
+
+
+def check_foreign_keys(checks, said, before, after):
+    """A change of a foreign key's column: the child as migc says; the
+    parent, which a validation would scan, untouched unless it rewrites."""
+    exp = {}
+    for n, f, t in FK_CASES:
+        how = said.get(n, ("catalog",))[0]
+        exp[n] = (how == "rewrites", how != "catalog",
+                  {n + "_pkey": how == "rewrites"})
+        if how == "catalog":
+            exp[n + "p"] = (False, False, {n + "p_pkey": False})
+    wrong = compare_relfilenodes(before, after, exp)
+    kinds = [said.get(n, ("catalog",))[0] for n, _, _ in FK_CASES]
+    checks.record("rewrites: a foreign key's column: %s; the relabellings "
+                  "validate nothing again, as migc's silence says"
+                  % ", ".join("%s -> %s %s" % (f, t, k) for (_, f, t), k in
+                              zip(FK_CASES, kinds)),
+                  kinds == ["catalog", "catalog", "catalog", "rewrites"]
+                  and not wrong, "\n".join(wrong))
+
+
+def check_volatile_defaults(checks, server, db, vd, before, after):
+    exp = {t: (t in vd, t in vd, {t + "_r": t in vd, t + "_pkey": t in vd})
+           for t in VD_TABLES}
+    wrong = compare_relfilenodes(before, after, exp)
+    checks.record("rewrites: add column with gen_random_uuid(), random(), "
+                  "clock_timestamp() or as an identity rewrites, with now() "
+                  "or a constant and set default random() it does not, as "
+                  "migc says", sorted(vd) == ["lk_vd", "vd_clock", "vd_ident",
+                                              "vd_random", "vd_uuid"]
+                  and not wrong, "\n".join(wrong) + "\nmigc: %s" % sorted(vd))
+    # clock_timestamp() may give neighbouring rows the same microsecond.
+    distinct = [t for t in VD_TABLES if t not in ("vd_clock", "vd_setdef")]
+    r = server.psql(db, tuples=True, sql=" UNION ALL ".join(
+        "SELECT '%s', count(DISTINCT c), count(c) FROM %s" % (t, t)
+        for t in distinct))
+    got = {l.split("|")[0]: tuple(int(x) for x in l.split("|")[1:])
+           for l in r.stdout.splitlines() if "|" in l}
+    want = {t: ((REWRITE_ROWS if t in vd else 1), REWRITE_ROWS)
+            for t in distinct}
+    checks.record("rewrites: each existing row got a value of its own from "
+                  "a volatile default or an identity, one value for all from "
+                  "now() and a constant", got == want, "got %s\nwant %s %s"
+                  % (got, want, r.stderr))
+
+
+def check_utc(checks, server, db, up, utc, stderr, path):
+    """The timestamp pairs again, under UTC: the table keeps its rows; what
+    migc's note names (indexes on c, checks) is built or scanned."""
+    notes = {}
+    with open(path) as f:
+        lines = f.read().splitlines()
+    names = {c[0] + "u" for c in utc}
+    for m in UTC_NOTE.finditer(stderr):
+        line = lines[int(m.group(2)) - 1]
+        t = re.match(r"\s*alter column (\w+)\.c", line)
+        if t and t.group(1) in names:
+            notes[t.group(1)] = m.group(3)
+    before = relfilenodes(server, db)
+    ok, err = run_script(server, db, up, head="SET TimeZone = 'UTC';\n",
+                         tail="SELECT pg_stat_force_next_flush();\n")
+    after = relfilenodes(server, db) if ok else {}
+    exp = {}
+    for name, f, t, u, v in utc:
+        note = notes.get(name + "u")
+        idx = name + "u" + ("_p" if v == "p" else "_c")
+        exp[name + "u"] = (False, "scans" in (note or ""),
+                           {idx: quote_in(idx, note or ""),
+                            name + "u_pkey": False})
+    wrong = compare_relfilenodes(before, after, exp) if ok else [err]
+    checks.record("rewrites: under TimeZone UTC, %d changes between timestamp "
+                  "and timestamptz keep the rows and build or scan only what "
+                  "migc's note names" % len(utc),
+                  ok and utc and len(notes) == len(utc) and not wrong,
+                  "\n".join(wrong) + "\nnotes: %s" % notes)
+
+
+LOCK_MODES = ["AccessShareLock", "RowShareLock", "RowExclusiveLock",
+              "ShareUpdateExclusiveLock", "ShareLock",
+              "ShareRowExclusiveLock", "ExclusiveLock",
+              "AccessExclusiveLock"]
+
+
+def strongest(modes):
+    known = [m for m in modes if m in LOCK_MODES]
+    return max(known, key=LOCK_MODES.index) if known else str(modes)
+
+
+def check_rewrite_locks(checks, server, db, up, locks):
+    """Each statement of rw_locks in a transaction left open: the lock in
+    pg_locks, and what waits behind it, as migc's warning says."""
+    with open(up) as f:
+        statements = [l.strip() for l in f if l.startswith("ALTER TABLE")]
+    r = server.psql(db, sql="INSERT INTO lk_rw VALUES (1, 1); "
+                    "INSERT INTO lk_scan VALUES (1, 'x'); "
+                    "INSERT INTO lk_vd VALUES (1)")
+    for table, what in (("lk_rw", "a type change that rewrites"),
+                        ("lk_scan", "a type change that scans"),
+                        ("lk_vd", "add column with a volatile default")):
+        st = next((s for s in statements if '"%s"' % table in s), None)
+        blocks, mode = locks.get(table, ("?", "?"))
+        s = Sessions(server, db)
+        try:
+            ready = st is not None and s.hold("rw", st)
+            modes = (table_modes(server, db, "rw", table) if ready
+                     else ["(not ready)", st])
+            got = (probe(server, db, "INSERT INTO %s (id) VALUES (-1)" % table),
+                   probe(server, db, "SELECT count(*) FROM %s" % table))
+        finally:
+            s.end()
+        # A rewrite builds the indexes again, which adds a SHARE lock under
+        # the ACCESS EXCLUSIVE one: the strongest is what blocks.
+        checks.record("rewrites: %s holds %s on the table, and %s, as migc "
+                      "says" % (what, pg_mode(mode), behind(blocks)),
+                      r.returncode == 0 and strongest(modes) == pg_mode(mode)
+                      and got == waits(blocks), "%s %s %s" % (modes, got,
+                                                              r.stderr))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -870,6 +1295,7 @@ def main():
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
             ("locks", lambda: test_locks(checks, server, migc, tmp)),
+            ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),
