@@ -462,6 +462,10 @@ void opChanges(const Op &O, const Schema &S, std::vector<Elem> &Out) {
                       .attr("constraintName", O.Name));
     return;
   }
+  case OpKind::ValidateConstraint:
+    // Like `not valid`, which it follows: PostgreSQL's own statement.
+    Out.push_back(sqlChange(O));
+    return;
   case OpKind::Update: {
     if (!nameSafe(T) || !llvm::all_of(O.Assignments, [](const auto &A) {
           return nameSafe(A.first);

@@ -1025,6 +1025,12 @@ void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
     fkIndexes(After, TN, A);
     break;
   }
+  case OpKind::ValidateConstraint:
+    // `not valid` became a constraint checked when it was added.
+    warn("note: MySQL has no NOT VALID: constraint " + O.Name + " on " + TN +
+         " was checked against every row when it was added; nothing to "
+         "validate");
+    break;
   case OpKind::Update:
     update(O);
     break;

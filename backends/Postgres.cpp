@@ -169,6 +169,8 @@ std::string postgresStatement(const Op &O) {
     return addConstraint(O.TableName, O.Constraints.front());
   case OpKind::DropConstraint:
     return "ALTER TABLE " + T + " DROP CONSTRAINT " + q(O.Name) + ";";
+  case OpKind::ValidateConstraint:
+    return "ALTER TABLE " + T + " VALIDATE CONSTRAINT " + q(O.Name) + ";";
   case OpKind::Update: {
     std::string S = "UPDATE " + T + " SET ";
     for (size_t I = 0; I < O.Assignments.size(); ++I)

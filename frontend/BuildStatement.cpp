@@ -253,6 +253,10 @@ std::optional<ast::Op> buildStatement(P::StatementContext *S,
     O.Kind = ast::OpKind::DropConstraint;
     O.NewName = buildName(C->identifier(0), Ctx);
     O.Table = buildName(C->identifier(1), Ctx);
+  } else if (auto *C = dynamic_cast<P::ValidateConstraintContext *>(S)) {
+    O.Kind = ast::OpKind::ValidateConstraint;
+    O.NewName = buildName(C->identifier(0), Ctx);
+    O.Table = buildName(C->identifier(1), Ctx);
   } else if (auto *C = dynamic_cast<P::UpdateStmtContext *>(S)) {
     O.Kind = ast::OpKind::Update;
     O.Table = buildName(C->identifier(), Ctx);

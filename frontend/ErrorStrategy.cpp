@@ -36,6 +36,7 @@ bool isSoftKeyword(size_t T) {
   case P::INDEX:
   case P::CONCURRENTLY:
   case P::VALID:
+  case P::VALIDATE:
   case P::KEY:
   case P::UPDATE:
   case P::DELETE:

@@ -33,6 +33,7 @@ statement
   | ADD CONSTRAINT identifier? ON identifier tableConstraintBody
       (NOT VALID)? ';'                                                        # addConstraint
   | DROP CONSTRAINT identifier ON identifier ';'                              # dropConstraint
+  | VALIDATE CONSTRAINT identifier ON identifier ';'                          # validateConstraint
   | UPDATE identifier SET assignment (',' assignment)* (WHERE expr)? ';'      # updateStmt
   | DELETE FROM identifier (WHERE expr)? ';'                                  # deleteStmt
   | INSERT INTO identifier ('(' identifier (',' identifier)* ')')?
@@ -163,7 +164,7 @@ identifier
   : IDENT | QUOTED_IDENT
   | MIGRATION | REQUIRES | AUTHOR | DESCRIPTION | IRREVERSIBLE | UP | DOWN
   | CREATE | TABLE | DROP | RENAME | ADD | COLUMN | ALTER | TYPE | INDEX
-  | CONCURRENTLY | VALID | KEY | UPDATE | DELETE | INSERT | SQL | DIALECT
+  | CONCURRENTLY | VALID | VALIDATE | KEY | UPDATE | DELETE | INSERT | SQL | DIALECT
   | CASCADE | RESTRICT | NO | ACTION | ASC | DESC | PRECISION
   | SMALLINT | INT | INTEGER_KW | BIGINT | DECIMAL | NUMERIC | REAL | FLOAT
   | DOUBLE | BOOL | BOOLEAN | TEXT | VARCHAR | CHAR | BYTES | DATE | TIME
@@ -206,6 +207,7 @@ REFERENCES : R E F E R E N C E S ;
 PRIMARY : P R I M A R Y ;
 IDENTITY : I D E N T I T Y ;
 VALID : V A L I D ;
+VALIDATE : V A L I D A T E ;
 UPDATE : U P D A T E ;
 DELETE : D E L E T E ;
 FROM : F R O M ;

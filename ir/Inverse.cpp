@@ -215,6 +215,12 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S,
         if (K.Name == O.Name)
           Out.push_back(addConstraint(O, T->Name, K));
     return Out;
+  case OpKind::ValidateConstraint:
+    // Nothing: PostgreSQL cannot make a constraint `not valid` again, and
+    // a valid one only says that the rows were checked. The inverse check
+    // accepts a constraint that `up` validated and `down` leaves valid
+    // (docs/decisions.md, "validate constraint").
+    return Out;
   case OpKind::Insert:
     return invertInsert(O, S);
   case OpKind::Sql:

@@ -13,6 +13,8 @@
 #include "ir/Schema.h"
 #include "ir/Touches.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 namespace migc::ir {
 
 /// The operations that undo O, in the order to run them, given the schema
@@ -25,11 +27,13 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &Before,
 /// Compares the schema after `up` then `down` (After) with the one before
 /// `up` (Before) and reports each difference at the `down` operation that
 /// touched the object (else at DownAt), with a note at the `up` operation
-/// that did.
+/// that did. Up is `up`'s operations: a constraint one of them validated
+/// may stay valid after `down` (no statement makes it `not valid` again).
 void checkDownRestores(const Schema &Before, const Schema &After,
                        llvm::SMRange DownAt,
                        const std::vector<Touch> &UpTouches,
-                       const std::vector<Touch> &DownTouches, DiagList &Diags);
+                       const std::vector<Touch> &DownTouches, DiagList &Diags,
+                       llvm::ArrayRef<Op> Up);
 
 } // namespace migc::ir
 

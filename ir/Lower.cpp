@@ -416,6 +416,7 @@ Op Lowerer::lower(const ast::Op &A) {
   case OpKind::DropDefault:
   case OpKind::DropIndex:
   case OpKind::DropConstraint:
+  case OpKind::ValidateConstraint:
     break;
   }
   return O;

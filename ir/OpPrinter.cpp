@@ -150,6 +150,8 @@ std::string printOp(const Op &O) {
   }
   case OpKind::DropConstraint:
     return "drop constraint " + printName(O.Name) + " on " + T + ";";
+  case OpKind::ValidateConstraint:
+    return "validate constraint " + printName(O.Name) + " on " + T + ";";
   case OpKind::Update: {
     std::string S = "update " + T + " set ";
     for (size_t I = 0; I < O.Assignments.size(); ++I)

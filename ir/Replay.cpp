@@ -74,7 +74,9 @@ private:
   bool createIndex(const Op &O);
   bool dropIndex(const Op &O);
   bool addConstraint(const Op &O);
+  Constraint *namedConstraint(const Op &O, Table &T, llvm::StringRef IfIndex);
   bool dropConstraint(const Op &O);
+  bool validateConstraint(const Op &O);
   bool data(const Op &O);
 
   Schema &S;
@@ -597,32 +599,60 @@ bool Applier::addConstraint(const Op &O) {
   return true;
 }
 
+/// The constraint O names on T, or null after reporting why there is none
+/// (IfIndex says what to do when the name is one of T's indexes).
+Constraint *Applier::namedConstraint(const Op &O, Table &T,
+                                     llvm::StringRef IfIndex) {
+  if (Constraint *C = T.findConstraint(O.Name))
+    return C;
+  if (const Index *I = S.findIndex(O.Name); I && I->Table == T.Name) {
+    report(Rule::UnknownConstraint, O.NameRange,
+           quote(O.Name) + " is an index of " + quote(T.Name) +
+               ", not a constraint; " + IfIndex.str())
+        .note(I->Range, "the index is created here");
+    return nullptr;
+  }
+  std::vector<llvm::StringRef> Names;
+  for (const Constraint &K : T.Constraints)
+    Names.push_back(K.Name);
+  report(Rule::UnknownConstraint, O.NameRange,
+         "table " + quote(T.Name) + " has no constraint " + quote(O.Name) +
+             didYouMean(O.Name, Names));
+  return nullptr;
+}
+
 bool Applier::dropConstraint(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
-  if (!T)
+  Constraint *C =
+      T ? namedConstraint(O, *T, "use `drop index " + O.Name + ";`") : nullptr;
+  if (!C)
     return false;
-  Constraint *C = T->findConstraint(O.Name);
-  if (!C) {
-    if (const Index *I = S.findIndex(O.Name); I && I->Table == T->Name) {
-      report(Rule::UnknownConstraint, O.NameRange,
-             quote(O.Name) + " is an index of " + quote(T->Name) +
-                 ", not a constraint; use `drop index " + O.Name + ";`")
-          .note(I->Range, "the index is created here");
-      return false;
-    }
-    std::vector<llvm::StringRef> Names;
-    for (const Constraint &K : T->Constraints)
-      Names.push_back(K.Name);
-    report(Rule::UnknownConstraint, O.NameRange,
-           "table " + quote(T->Name) + " has no constraint " + quote(O.Name) +
-               didYouMean(O.Name, Names));
-    return false;
-  }
   if (C->hasIndex() &&
       keyStillUsed(*T, C->Columns, "constraint " + quote(C->Name), O.Range,
                    C->Name))
     return false;
   S.removeConstraint(*T, T->Constraints.indexOf(*C));
+  return true;
+}
+
+bool Applier::validateConstraint(const Op &O) {
+  Table *T = table(O.TableName, O.TableRange);
+  const char *Only = "only a check or a foreign key can be validated";
+  Constraint *C = T ? namedConstraint(O, *T, Only) : nullptr;
+  if (!C)
+    return false;
+  if (C->Kind != ConstraintKind::Check &&
+      C->Kind != ConstraintKind::ForeignKey) {
+    report(Rule::UnknownConstraint, O.NameRange,
+           quote(C->Name) + " on " + quote(T->Name) + " is a " +
+               (C->Kind == ConstraintKind::PrimaryKey ? "primary key"
+                                                      : "unique constraint") +
+               ", which is always valid; " + Only)
+        .note(C->Range, "the constraint is declared here");
+    return false;
+  }
+  // Validating a valid constraint changes nothing (PostgreSQL accepts it).
+  C->NotValid = false;
   return true;
 }
 
@@ -701,6 +731,8 @@ bool Applier::apply(const Op &O) {
     return addConstraint(O);
   case OpKind::DropConstraint:
     return dropConstraint(O);
+  case OpKind::ValidateConstraint:
+    return validateConstraint(O);
   case OpKind::Update:
   case OpKind::Delete:
   case OpKind::Insert:

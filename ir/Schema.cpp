@@ -19,6 +19,13 @@ Column *Table::findColumn(llvm::StringRef N) {
   return C ? &Columns[Columns.indexOf(*C)] : nullptr;
 }
 
+const Constraint *Table::findConstraint(llvm::StringRef N) const {
+  for (const Constraint &C : Constraints)
+    if (C.Name == N)
+      return &C;
+  return nullptr;
+}
+
 Constraint *Table::findConstraint(llvm::StringRef N) {
   for (size_t I = 0; I < Constraints.size(); ++I)
     if (std::as_const(Constraints)[I].Name == N)

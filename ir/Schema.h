@@ -79,6 +79,7 @@ struct Table {
   Column *findColumn(llvm::StringRef N);
   const Column *findColumn(llvm::StringRef N) const;
   Constraint *findConstraint(llvm::StringRef N);
+  const Constraint *findConstraint(llvm::StringRef N) const;
   const Constraint *primaryKey() const;
   std::vector<llvm::StringRef> columnNames() const;
 };

@@ -3,6 +3,8 @@
 #include "ir/Inverse.h"
 #include "ir/OpPrinter.h"
 
+#include "llvm/ADT/StringSet.h"
+
 namespace migc::ir {
 
 namespace {
@@ -10,9 +12,14 @@ namespace {
 class DownChecker {
 public:
   DownChecker(llvm::SMRange DownAt, const std::vector<Touch> &UpTouches,
-              const std::vector<Touch> &DownTouches, DiagList &Diags)
+              const std::vector<Touch> &DownTouches, DiagList &Diags,
+              llvm::ArrayRef<Op> Up)
       : DownAt(DownAt), UpTouches(UpTouches), DownTouches(DownTouches),
-        Diags(Diags) {}
+        Diags(Diags) {
+    for (const Op &O : Up)
+      if (O.Kind == OpKind::ValidateConstraint)
+        Validated.insert("constraint:" + O.TableName + "." + O.Name);
+  }
 
   void table(llvm::StringRef Name, const Table *Before, const Table *After);
   void index(llvm::StringRef Name, const Index *Before, const Index *After);
@@ -66,6 +73,8 @@ private:
   llvm::SMRange DownAt;
   const std::vector<Touch> &UpTouches, &DownTouches;
   DiagList &Diags;
+  /// `constraint:t.k` of each constraint `up` validated.
+  llvm::StringSet<> Validated;
 };
 
 /// Equal without printing: same fields, and the same shared check.
@@ -149,12 +158,19 @@ void DownChecker::constraints(const Table &B, const Table &A) {
     for (const Constraint &K : A.Constraints)
       if (K.Name == CB.Name)
         CA = &K;
-    if (!CA)
+    if (!CA) {
       report(Key, "`down` does not restore constraint " + quote(CB.Name) +
                       " on " + quote(T) + " (" + Text(CB) + ")");
-    else if (!sameFields(*CA, CB) && Text(*CA) != Text(CB))
+      continue;
+    }
+    // Left valid after `up` validated it: the rows were checked, and no
+    // statement makes a constraint `not valid` again (decisions.md).
+    Constraint Seen = *CA;
+    if (CB.NotValid && !Seen.NotValid && Validated.count(Key))
+      Seen.NotValid = true;
+    if (!sameFields(Seen, CB) && Text(Seen) != Text(CB))
       report(Key, "`down` restores constraint " + quote(CB.Name) + " on " +
-                      quote(T) + " as `" + Text(*CA) + "`, but `up` found `" +
+                      quote(T) + " as `" + Text(Seen) + "`, but `up` found `" +
                       Text(CB) + "`");
   }
   for (const Constraint &CA : A.Constraints)
@@ -205,8 +221,9 @@ void DownChecker::index(llvm::StringRef Name, const Index *B, const Index *A) {
 void checkDownRestores(const Schema &Before, const Schema &After,
                        llvm::SMRange DownAt,
                        const std::vector<Touch> &UpTouches,
-                       const std::vector<Touch> &DownTouches, DiagList &Diags) {
-  DownChecker C(DownAt, UpTouches, DownTouches, Diags);
+                       const std::vector<Touch> &DownTouches, DiagList &Diags,
+                       llvm::ArrayRef<Op> Up) {
+  DownChecker C(DownAt, UpTouches, DownTouches, Diags, Up);
   // Both schemas come from one history: only what up and down rewrote is
   // compared, not the whole schema.
   Before.forEachTableChange(After, [&](llvm::StringRef N, const Table *B,

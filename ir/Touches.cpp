@@ -119,6 +119,25 @@ void Collector::run() {
           columnsOf(T, C.Check);
         }
     return;
+  case OpKind::ValidateConstraint:
+    // It changes the constraint (now valid), and reads what it checks: the
+    // rows, the columns, and for a foreign key the referenced table.
+    table(T, false);
+    add("constraint:" + T.str() + "." + O.Name, true);
+    rows(T, false);
+    if (const Table *Tab = S.findTable(T))
+      if (const Constraint *C = Tab->findConstraint(O.Name)) {
+        for (const std::string &Col : C->Columns)
+          column(T, Col, false);
+        columnsOf(T, C->Check);
+        if (C->Kind == ConstraintKind::ForeignKey) {
+          table(C->RefTable, false);
+          rows(C->RefTable, false);
+          for (const std::string &Col : C->RefColumns)
+            column(C->RefTable, Col, false);
+        }
+      }
+    return;
   case OpKind::Update:
     table(T, false);
     rows(T, false);

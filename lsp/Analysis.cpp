@@ -374,6 +374,7 @@ void Indexer::update(const ast::Op &O) {
   case OpKind::DropIndex:
   case OpKind::AddConstraint:
   case OpKind::DropConstraint:
+  case OpKind::ValidateConstraint:
   case OpKind::Update:
   case OpKind::Delete:
   case OpKind::Insert:

@@ -68,6 +68,8 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
     case OpKind::SetDefault:
     case OpKind::Update:
     case OpKind::Insert:
+    // Its constraint may be a check (the syntax does not say).
+    case OpKind::ValidateConstraint:
       return true;
     case OpKind::DropTable:
     case OpKind::RenameTable:
@@ -266,6 +268,27 @@ private:
       noteExample(D, A, O.TableName, O.Range);
       return;
     }
+    case OpKind::ValidateConstraint: {
+      // The same question as adding the check valid: a `not valid` check
+      // binds new and updated rows only, so it is no premise here.
+      const Table *T = S.findTable(O.TableName);
+      const Constraint *K = T ? T->findConstraint(O.Name) : nullptr;
+      if (!K || K->Kind != ConstraintKind::Check || !K->NotValid ||
+          !P.mayHaveRows(O.TableName))
+        return;
+      Answer A = P.rowsPass(S, O.TableName, *K);
+      if (!decided(A, O.Range,
+                   "every row of " + quote(O.TableName) + " passes check " +
+                       quote(K->Name)) ||
+          !A.fails())
+        return;
+      Diagnostic &D = Out.emplace_back(
+          Rule::ConstraintMayFail, O.Range,
+          "validating check " + quote(K->Name) + " on " + quote(O.TableName) +
+              " may fail: a row allowed today violates it");
+      noteExample(D, A, O.TableName, O.Range);
+      return;
+    }
     case OpKind::Update: {
       if (!P.mayHaveRows(O.TableName))
         return;
@@ -441,6 +464,7 @@ private:
     case OpKind::CreateIndex:
     case OpKind::DropIndex:
     case OpKind::DropConstraint:
+    case OpKind::ValidateConstraint: // new rows were bound already
     case OpKind::Update:
     case OpKind::Delete:
     case OpKind::Insert:

@@ -31,7 +31,8 @@ public:
     if (B != ir::BlockKind::Down || Synthesized || !Before)
       return;
     ir::checkDownRestores(*Before, After, M.Syntax.DownRange,
-                          Ctx.Touches[M.Index], Ctx.DownTouches, M.Diags);
+                          Ctx.Touches[M.Index], Ctx.DownTouches, M.Diags,
+                          M.IR.Up);
     Before.reset();
   }
 

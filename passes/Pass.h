@@ -106,6 +106,20 @@ protected:
   PassContext &Ctx;
 };
 
+/// Whether the migration has an error inside O's source (its lowering
+/// found one: an unknown function in a check, a duplicate name): O is not
+/// what will run, so lints do not report on it.
+inline bool hasErrorIn(const ir::OpStep &O) {
+  const char *Start = O.IR.Range.Start.getPointer();
+  const char *End = O.IR.Range.End.getPointer();
+  if (!Start || !End)
+    return false;
+  return llvm::any_of(O.M.Diags, [&](const Diagnostic &D) {
+    const char *At = D.Range.Start.getPointer();
+    return D.Sev == Severity::Error && At && Start <= At && At <= End;
+  });
+}
+
 /// The factories, one per pass, each defined in its own file.
 #define MIGC_PASS(Id, Name, Shape, Runs, Summary, ...)                         \
   std::unique_ptr<Pass> create##Id##Pass(PassContext &Ctx);

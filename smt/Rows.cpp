@@ -127,6 +127,7 @@ void Prover::apply(const Op &O, const Schema &S) {
   case OpKind::DropIndex:
   case OpKind::AddConstraint:
   case OpKind::DropConstraint:
+  case OpKind::ValidateConstraint:
   case OpKind::Update:
   case OpKind::Delete:
   case OpKind::Insert:
@@ -163,6 +164,15 @@ void Prover::apply(const Op &O, const Schema &S) {
       const Constraint &K = O.Constraints.front();
       if (K.Kind == ConstraintKind::Check && !K.NotValid) {
         Val B = E.encode(*K.Check);
+        Src.Facts.push_back(z3::implies(Src.Alive, E.passes(B) && !E.error()));
+      }
+      break;
+    }
+    case OpKind::ValidateConstraint: {
+      // Validated: every row that is still there passes it.
+      const Constraint *K = Tb ? Tb->findConstraint(O.Name) : nullptr;
+      if (K && K->Kind == ConstraintKind::Check) {
+        Val B = E.encode(*K->Check);
         Src.Facts.push_back(z3::implies(Src.Alive, E.passes(B) && !E.error()));
       }
       break;

@@ -16,6 +16,10 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
                      rewrites-table say, for every pair of types migc accepts:
                      the relfilenodes of tables and indexes change, and
                      seq_scan grows, exactly as migc's words say; the lock;
+  * constraints/...  what constraint-without-not-valid and set-not-null-scan
+                     say, and the safe forms their notes give: the strongest
+                     lock each table holds (pg_locks), which reads and writes
+                     wait, and whether the statement scans (seq_scan);
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare the catalog; then apply the downs of the tail
                      in reverse order (stopping at the first irreversible one),
@@ -1271,6 +1275,331 @@ def check_rewrite_locks(checks, server, db, up, locks):
                       r.returncode == 0 and strongest(modes) == pg_mode(mode)
                       and got == waits(blocks), "%s %s %s" % (modes, got,
                                                               r.stderr))
+# ----------------------------------------------------------- constraints ----
+# What the constraint-without-not-valid and set-not-null-scan warnings, and
+# the safe forms their notes give, say of PostgreSQL: the strongest lock each
+# table holds while the statement's transaction is open (its own queries take
+# weaker ones too), what waits behind it, and whether it scans the table
+# (pg_stat_user_tables.seq_scan). One operation per migration, so a
+# migration's emitted up script is that operation's statements. The safe
+# forms are taken from the notes' own .mig text, checked by migc, emitted and
+# run.
+
+CONSTRAINTS_BASE = """\
+migration nv_tables {
+  up {
+    create table nv_parent (id int primary key);
+    create table nv_child (id int primary key, parent_id int, a int, b int,
+                           c int);
+  }
+}
+"""
+
+CONSTRAINTS_MIG = CONSTRAINTS_BASE + """\
+migration nv_check {
+  requires nv_tables;
+  up { add constraint nv_child_a_pos on nv_child check (a > 0); }
+}
+migration nv_fk {
+  requires nv_check;
+  up {
+    add constraint nv_child_parent_fk on nv_child
+      foreign key (parent_id) references nv_parent (id);
+  }
+}
+migration nv_column_check {
+  requires nv_fk;
+  up { add column nv_child.d int check (d > 0); }
+}
+migration nv_column_fk {
+  requires nv_column_check;
+  up { add column nv_child.e int references nv_parent (id); }
+}
+migration nv_same_migration {
+  requires nv_column_fk;
+  up {
+    add constraint nv_child_b_pos on nv_child check (b > 0) not valid;
+    validate constraint nv_child_b_pos on nv_child;
+  }
+}
+migration nv_set_not_null {
+  requires nv_same_migration;
+  up { alter column nv_child.c set not null; }
+}
+"""
+
+CONSTRAINT_RULES = ("constraint-without-not-valid", "set-not-null-scan")
+DIAG_LINE = re.compile(r"^[^:\n]+:(\d+):\d+: (warning|note): (.*?)"
+                       r"(?: \[([a-z-]+)\])?$", re.M)
+LOCK_CLAIM = re.compile(r"(?:an?|the) ([A-Z][A-Z ]*[A-Z]) lock on `(\w+)`"
+                        r"(?: and on `(\w+)`)?")
+MODE_ORDER = ["AccessShareLock", "RowShareLock", "RowExclusiveLock",
+              "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock",
+              "ExclusiveLock", "AccessExclusiveLock"]
+
+
+def migration_at(text, line):
+    """The name of the migration of text that holds line (1-based)."""
+    name = None
+    for i, l in enumerate(text.splitlines(), 1):
+        m = re.match(r"migration (\w+) \{", l)
+        if m and i <= line:
+            name = m.group(1)
+    return name
+
+
+def constraint_warnings(stderr, text):
+    """{migration: (message, [notes])} of the two rules' warnings."""
+    out, last = {}, None
+    for m in DIAG_LINE.finditer(stderr):
+        line, kind, msg, rule = int(m.group(1)), m.group(2), m.group(3), \
+            m.group(4)
+        if kind == "warning":
+            last = None
+            if rule in CONSTRAINT_RULES:
+                last = migration_at(text, line)
+                out[last] = (msg, [])
+        elif last:
+            out[last][1].append(msg)
+    return out
+
+
+def lock_claims(text):
+    """{table: pg_locks mode} named in text."""
+    claims = {}
+    for mode, t1, t2 in LOCK_CLAIM.findall(text):
+        for t in (t1, t2):
+            if t:
+                claims.setdefault(t, pg_mode(mode))
+    return claims
+
+
+def statements_in(text):
+    """The .mig statements a note gives, in backquotes."""
+    return [s for s in re.findall(r"`([^`]+)`", text)
+            if re.match(r"(add|validate|drop) constraint |alter column ", s)]
+
+
+def script_statements(path):
+    with open(path) as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith("--")
+                and l.strip() not in ("BEGIN;", "COMMIT;")]
+
+
+class ConstraintChecks:
+    # A read whose scans are counted before the probe's session ends.
+    READ = "SELECT count(*) FROM %s; SELECT pg_stat_force_next_flush()"
+    WRITES = {"nv_child": "INSERT INTO nv_child (id, a, b, c) "
+                          "VALUES (%d, 1, 1, 1)",
+              "nv_parent": "INSERT INTO nv_parent (id) VALUES (%d)"}
+
+    def __init__(self, checks, server, db):
+        self.checks, self.server, self.db = checks, server, db
+        self.last_id = 0
+
+    def write(self, table):
+        self.last_id -= 1
+        return self.WRITES[table] % self.last_id
+
+    def quiet(self):
+        """Waits until the sessions of the test have ended: a backend
+        counts its scans when it exits."""
+        wait_for(self.server, self.db, (
+            "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity "
+            "WHERE application_name LIKE '%s%%')" % APP))
+        time.sleep(0.2)
+
+    def seq_scans(self, table):
+        r = self.server.psql(self.db, tuples=True, sql=(
+            "SELECT pg_stat_clear_snapshot(); SELECT seq_scan FROM "
+            "pg_stat_user_tables WHERE relname = '%s'" % table))
+        lines = r.stdout.split()
+        return int(lines[-1]) if r.returncode == 0 and lines else None
+
+    def scans(self, statements, table, commit):
+        """How many sequential scans of table the statements start, in one
+        transaction, committed or rolled back (stats flushed before the
+        session ends)."""
+        self.quiet()
+        before = self.seq_scans(table)
+        argv = ["BEGIN"] + statements + ["COMMIT" if commit else "ROLLBACK",
+                                         "SELECT pg_stat_force_next_flush()"]
+        p = self.server.session(self.db, APP + "scan", argv)
+        _, err = p.communicate(timeout=READY_TIMEOUT)
+        after = self.seq_scans(table)
+        if p.returncode != 0 or before is None or after is None:
+            return "failed: " + err.strip()
+        return after - before
+
+    def locks(self, label, statements, claims, said):
+        """Holds statements in an open transaction: the strongest mode on
+        each claimed table, and whether a write and a read there wait, as
+        said says."""
+        writes_wait, reads_wait = waiting(said, claims)
+        s = Sessions(self.server, self.db)
+        try:
+            ready = s.hold("nv", " ".join(statements))
+            for table, mode in sorted(claims.items()):
+                modes = table_modes(self.server, self.db, "nv", table) \
+                    if ready else ["(not ready)"]
+                top = max(modes, key=lambda m: MODE_ORDER.index(m)
+                          if m in MODE_ORDER else -1) if modes else "(none)"
+                self.checks.record("constraints: %s holds %s on %s, as migc "
+                                   "says" % (label, mode, table),
+                                   top == mode, str(modes))
+                want = ("waited" if table in writes_wait else "ran",
+                        "waited" if table in reads_wait else "ran")
+                got = (probe(self.server, self.db, self.write(table)),
+                       probe(self.server, self.db, self.READ % table))
+                self.checks.record("constraints: behind %s, a write to %s %s "
+                                   "and a read %s, as migc says" % (
+                                       label, table, want[0], want[1]),
+                                   got == want, str(got))
+        finally:
+            s.end()
+
+    def scan_claim(self, label, statements, table, scans, commit=False):
+        got = self.scans(statements, table, commit)
+        ok = isinstance(got, int) and (got > 0 if scans else got == 0)
+        self.checks.record("constraints: %s %s %s, as migc says" % (
+            label, "scans" if scans else "does not scan", table), ok,
+            "seq_scan grew by %s" % got)
+        return got
+
+
+def waiting(msg, claims):
+    """The tables whose writes, and those whose reads, migc says wait:
+    "reads and writes of `t` ... wait", "writes to `p` ... wait", "writes to
+    both wait"; "(reads and writes go on)" says none do."""
+    reads = set(re.findall(r"reads and writes of `(\w+)`", msg))
+    writes = reads | set(re.findall(r"writes to `(\w+)`", msg))
+    if "writes to both wait" in msg:
+        writes |= set(claims)
+    return writes, reads
+
+
+def safe_migrations(warned):
+    """The .mig of the safe forms the notes give, one operation per
+    migration, and [(migration, what it is, warning migration)]."""
+    text, steps, prev = CONSTRAINTS_BASE, [], "nv_tables"
+
+    def add(name, body, kind, source):
+        nonlocal text, prev
+        text += ("migration %s {\n  requires %s;\n  up {\n%s  }\n}\n"
+                 % (name, prev, "".join("    %s;\n" % b for b in body)))
+        prev = name
+        steps.append((name, kind, source))
+
+    later = []
+    for source in ("nv_check", "nv_fk"):
+        msg, notes = warned.get(source, ("", []))
+        st = statements_in(" ".join(notes))
+        if len(st) == 2:
+            add("safe_" + source, [st[0]], "not valid", source)
+            later.append(("validate_" + source, [st[1]], source))
+    msg, notes = warned.get("nv_set_not_null", ("", []))
+    st = statements_in(" ".join(notes))
+    if len(st) == 4:
+        add("safe_not_null_check", [st[0]], "not valid", "nv_set_not_null")
+        later.append(("validate_not_null", st[1:], "nv_set_not_null"))
+    for name, body, source in later:
+        add(name, body, "validate", source)
+    return text, steps
+
+
+def test_constraints(checks, server, migc, tmp):
+    work = os.path.join(tmp, "constraints")
+    plain_dir, safe_dir = os.path.join(work, "plain"), os.path.join(work,
+                                                                    "safe")
+    os.makedirs(plain_dir)
+    os.makedirs(safe_dir)
+    path = os.path.join(plain_dir, "constraints.mig")
+    with open(path, "w") as f:
+        f.write(CONSTRAINTS_MIG)
+    r = run([migc, "check", "--isolated", path])
+    warned = constraint_warnings(r.stderr, CONSTRAINTS_MIG)
+    expected = ["nv_check", "nv_column_check", "nv_column_fk", "nv_fk",
+                "nv_same_migration", "nv_set_not_null"]
+    if not checks.record("constraints: migc warns once on each plain "
+                         "operation", r.returncode == 0 and
+                         sorted(warned) == expected, r.stderr):
+        return
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    by_name = {name: up for (_, name), up, _ in files}
+    db = "constraints"
+    server.create_db(db)
+    ok, err = apply(server, db, by_name["nv_tables"])
+    if ok:
+        r = server.psql(db, sql=(
+            "INSERT INTO nv_parent SELECT g FROM generate_series(1, 10) g; "
+            "INSERT INTO nv_child SELECT g, g % 10 + 1, g, g, g "
+            "FROM generate_series(1, 1000) g"))
+        ok, err = r.returncode == 0, r.stderr
+    if not checks.record("constraints: the tables exist, with rows", ok, err):
+        return
+    cc = ConstraintChecks(checks, server, db)
+    # The plain forms, each rolled back: the locks and the scan migc names.
+    for name in expected:
+        msg = warned[name][0]
+        st = script_statements(by_name[name])
+        claims = lock_claims(msg)
+        cc.locks(name, st, claims, msg)
+        m = re.search(r"scans every row(?: of `(\w+)`)?", msg)
+        cc.scan_claim(name, st, (m and m.group(1)) or next(iter(claims)),
+                      bool(m))
+    # The safe forms, from the notes: migc is silent on them; `not valid`
+    # does not scan, `validate constraint` scans under the locks the note
+    # names while reads and writes go on, and `set not null` after it does
+    # not scan.
+    text, steps = safe_migrations(warned)
+    spath = os.path.join(safe_dir, "safe.mig")
+    with open(spath, "w") as f:
+        f.write(text)
+    r = run([migc, "check", "--isolated", spath])
+    if not checks.record("constraints: the notes give six safe steps, and "
+                         "migc does not warn on them", len(steps) == 6 and
+                         r.returncode == 0 and not any(
+                             "[%s]" % rule in r.stderr
+                             for rule in CONSTRAINT_RULES),
+                         r.stderr + text):
+        return
+    sfiles = migc_emit_dir(migc, spath, os.path.join(work, "emit-safe"))
+    sby = {name: up for (_, name), up, _ in sfiles}
+    for name, kind, source in steps:
+        st = script_statements(sby[name])
+        notes = " ".join(warned[source][1])
+        if kind == "not valid":
+            cc.scan_claim(name, st, "nv_child", False, commit=True)
+            continue
+        if "VALIDATE CONSTRAINT" not in st[0]:
+            checks.record("constraints: %s emits VALIDATE CONSTRAINT" % name,
+                          False, str(st))
+            continue
+        # The note names the validating statement's locks after "which
+        # scans under".
+        said = notes[notes.find("which scans under"):]
+        said = said[:said.find("(reads and writes go on)")]
+        claims = lock_claims(said)
+        cc.locks(name, st[:1], claims, said + "(reads and writes go on)")
+        alone = cc.scan_claim(name, st[:1], "nv_child", True)
+        if len(st) > 1:
+            # validate, set not null, drop the check: one scan, validate's.
+            both = cc.scans(st, "nv_child", commit=True)
+            checks.record("constraints: after validate constraint, set not "
+                          "null does not scan nv_child, as migc says",
+                          isinstance(both, int) and both == alone,
+                          "validate alone: %s, with set not null: %s"
+                          % (alone, both))
+        else:
+            cc.scans(st, "nv_child", commit=True)
+    # What migc does not report: validating a valid constraint (PostgreSQL
+    # accepts it, as migc does) and setting a not-null column not null.
+    again = script_statements(sby["validate_nv_check"])[:1]
+    cc.scan_claim("validate constraint of a valid constraint", again,
+                  "nv_child", False)
+    nn = [x for x in script_statements(sby["validate_not_null"])
+          if "SET NOT NULL" in x]
+    cc.scan_claim("set not null of a not-null column", nn, "nv_child", False)
 
 
 def main():
@@ -1296,6 +1625,8 @@ def main():
                 args.examples, "shop"), tmp)),
             ("locks", lambda: test_locks(checks, server, migc, tmp)),
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
+            ("constraints", lambda: test_constraints(checks, server, migc,
+                                                     tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),

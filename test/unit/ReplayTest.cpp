@@ -835,10 +835,30 @@ TEST_F(ReplayTest, AddAndDropConstraint) {
   ok("create index p_pk on p (id);");
 }
 
+TEST_F(ReplayTest, ValidateConstraint) {
+  ok("create table p (id int primary key);"
+     "create table c (id int, p_id int, n int);"
+     "add constraint c_n_pos on c check (n > 0) not valid;"
+     "add constraint c_p_fk on c foreign key (p_id) references p (id) not "
+     "valid;");
+  EXPECT_TRUE(constraint("c", "c_n_pos").NotValid);
+  EXPECT_TRUE(constraint("c", "c_p_fk").NotValid);
+  ok("validate constraint c_n_pos on c;");
+  EXPECT_FALSE(constraint("c", "c_n_pos").NotValid);
+  EXPECT_TRUE(constraint("c", "c_p_fk").NotValid);
+  ok("validate constraint c_p_fk on c;");
+  EXPECT_FALSE(constraint("c", "c_p_fk").NotValid);
+  // A valid constraint: accepted, as PostgreSQL does, and left as it is.
+  ok("validate constraint c_p_fk on c;");
+  EXPECT_FALSE(constraint("c", "c_p_fk").NotValid);
+  EXPECT_EQ(constraintNames("c"), (Strings{"c_n_pos", "c_p_fk"}));
+}
+
 TEST_F(ReplayTest, ConstraintErrors) {
   ok("create table t (id int primary key, a int, constraint t_a_pos check (a > "
      "0));"
-     "create table u (x int, y int); create table t_key (z int);");
+     "create table u (x int, y int); create table t_key (z int);"
+     "create index t_a_idx on t (a);");
   struct {
     const char *Op, *Rule, *Message;
   } Cases[] = {
@@ -864,6 +884,16 @@ TEST_F(ReplayTest, ConstraintErrors) {
        "table `t` has no constraint `t_a_poss`; did you mean `t_a_pos`?"},
       {"drop constraint t_a_pos on u;", "unknown-constraint",
        "table `u` has no constraint `t_a_pos`"},
+      {"validate constraint t_a_poss on t;", "unknown-constraint",
+       "table `t` has no constraint `t_a_poss`; did you mean `t_a_pos`?"},
+      {"validate constraint t_a_pos on nope;", "unknown-table",
+       "table `nope` does not exist at this point"},
+      {"validate constraint t_pkey on t;", "unknown-constraint",
+       "`t_pkey` on `t` is a primary key, which is always valid; only a check "
+       "or a foreign key can be validated"},
+      {"validate constraint t_a_idx on t;", "unknown-constraint",
+       "`t_a_idx` is an index of `t`, not a constraint; only a check or a "
+       "foreign key can be validated"},
   };
   for (const auto &C : Cases)
     rejects(C.Op, C.Rule, C.Message);
@@ -932,7 +962,10 @@ INSTANTIATE_TEST_SUITE_P(
         FailCase{"add constraint x on c foreign key (id) references p (n);",
                  "fk-target-not-unique"},
         FailCase{"drop constraint p_pkey on p;", "drop-still-used"},
-        FailCase{"drop constraint nope on p;", "unknown-constraint"}));
+        FailCase{"drop constraint nope on p;", "unknown-constraint"},
+        FailCase{"validate constraint nope on p;", "unknown-constraint"},
+        FailCase{"validate constraint p_code_key on p;",
+                 "unknown-constraint"}));
 
 // ------------------------------------------------------------ data, sql
 
