@@ -64,14 +64,9 @@ std::pair<std::string, std::string> foreignKeyLocks(llvm::StringRef Table,
 
 constexpr const char *UntilCommit = " until the migration commits";
 
-class ConstraintWithoutNotValidPass : public Pass {
+class ConstraintWithoutNotValidPass : public NewObjectsPass {
 public:
-  using Pass::Pass;
-
-  void beginMigration(const ir::MigrationStep &M,
-                      const ir::Schema &S) override {
-    New.clear();
-  }
+  using NewObjectsPass::NewObjectsPass;
 
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
     // Validating a valid constraint does nothing: only a `not valid` one
@@ -188,7 +183,6 @@ private:
                               validateLocks(T, C));
   }
 
-  NewObjects New;
   /// The constraint of the current `validate constraint` was `not valid`.
   bool WasNotValid = false;
 };

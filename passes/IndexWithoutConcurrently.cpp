@@ -20,14 +20,9 @@
 namespace migc::passes {
 
 namespace {
-class IndexWithoutConcurrentlyPass : public Pass {
+class IndexWithoutConcurrentlyPass : public NewObjectsPass {
 public:
-  using Pass::Pass;
-
-  void beginMigration(const ir::MigrationStep &M,
-                      const ir::Schema &S) override {
-    New.clear();
-  }
+  using NewObjectsPass::NewObjectsPass;
 
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
     // The table of a dropped index is known only before the drop.
@@ -85,7 +80,6 @@ private:
   static constexpr const char *OutsideTransaction =
       "a migration that does so runs outside a transaction";
 
-  NewObjects New;
   /// The table of the index the current `drop index` drops.
   std::string DroppedFrom;
 };

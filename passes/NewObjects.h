@@ -17,6 +17,7 @@
 #define MIGC_PASSES_NEWOBJECTS_H
 
 #include "ir/Schema.h"
+#include "passes/Pass.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -110,6 +111,21 @@ private:
   llvm::StringMap<llvm::StringSet<>> Columns;
   /// Constraints it added to older tables, the same way.
   llvm::StringMap<llvm::StringSet<>> Constraints;
+};
+
+/// A pass whose rules exempt what the migration created: New starts empty
+/// at each migration, and the pass records into it the operations it has
+/// looked at (after judging each one).
+class NewObjectsPass : public Pass {
+public:
+  using Pass::Pass;
+  void beginMigration(const ir::MigrationStep &M,
+                      const ir::Schema &S) override {
+    New.clear();
+  }
+
+protected:
+  NewObjects New;
 };
 
 } // namespace migc::passes

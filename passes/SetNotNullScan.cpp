@@ -51,14 +51,9 @@ const ir::Constraint *provingCheck(const ir::Table &T, llvm::StringRef Column,
   return nullptr;
 }
 
-class SetNotNullScanPass : public Pass {
+class SetNotNullScanPass : public NewObjectsPass {
 public:
-  using Pass::Pass;
-
-  void beginMigration(const ir::MigrationStep &M,
-                      const ir::Schema &S) override {
-    New.clear();
-  }
+  using NewObjectsPass::NewObjectsPass;
 
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
     Scans = false;
@@ -129,7 +124,6 @@ private:
         .note(Op.Range, Note);
   }
 
-  NewObjects New;
   /// The current `set not null` scans (no valid check proves it, and the
   /// column was nullable).
   bool Scans = false;

@@ -136,14 +136,9 @@ struct Found {
   std::vector<std::string> OnColumn;
 };
 
-class TypeChangeLocksTablePass : public Pass {
+class TypeChangeLocksTablePass : public NewObjectsPass {
 public:
-  using Pass::Pass;
-
-  void beginMigration(const ir::MigrationStep &M,
-                      const ir::Schema &S) override {
-    New.clear();
-  }
+  using NewObjectsPass::NewObjectsPass;
 
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
     Pending.reset();
@@ -285,7 +280,6 @@ private:
            ir::printOp(Drop) + "` and `" + ir::printOp(Rename) + "`";
   }
 
-  NewObjects New;
   /// The change the current operation makes, found before it runs.
   std::optional<Found> Pending;
 };

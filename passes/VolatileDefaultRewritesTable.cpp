@@ -25,14 +25,9 @@
 namespace migc::passes {
 
 namespace {
-class VolatileDefaultRewritesTablePass : public Pass {
+class VolatileDefaultRewritesTablePass : public NewObjectsPass {
 public:
-  using Pass::Pass;
-
-  void beginMigration(const ir::MigrationStep &M,
-                      const ir::Schema &S) override {
-    New.clear();
-  }
+  using NewObjectsPass::NewObjectsPass;
 
   void afterOp(const ir::OpStep &O, const ir::Schema &After,
                bool Applied) override {
@@ -119,8 +114,6 @@ private:
            "all have a value";
     return S;
   }
-
-  NewObjects New;
 };
 } // namespace
 
