@@ -25,7 +25,7 @@ config.substitutions.append(("%migc", config.migc_bin))
 # (their tests in test/lit/rules run without %verify).
 config.substitutions.append(("%verify", config.migc_bin +
     " check --isolated --verify -Wno-missing-inverse -Wno-lossy-down"
-    " -Wno-constraint-may-fail -Wno-redundant-check -Wno-down-data-mismatch"
+    " -Wno-constraint-may-fail -Wno-redundant-check -Wno-down-data-mismatch -Wno-down-may-fail"
     " -Wno-update-violates-constraint -Wno-null-only-column"
     " -Wno-unindexed-foreign-key -Wno-missing-primary-key -Wno-redundant-index"))
 # The advice notes off, for tests of something else that print migc check's
