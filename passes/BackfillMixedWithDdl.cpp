@@ -164,9 +164,14 @@ private:
         if (D.L == Strongest->L && (D.Index < U.Index || !Named))
           Named = &D;
       bool Under = Named->Index < U.Index;
+      // In source order among the block's other findings, which were
+      // reported as the walk went.
+      auto At = llvm::find_if(M.Diags, [&](const Diagnostic &D) {
+        return D.Range.Start.getPointer() > U.Range.Start.getPointer();
+      });
       M.Diags
-          .emplace_back(
-              Rule::BackfillMixedWithDdl, U.Range,
+          .emplace(
+              At, Rule::BackfillMixedWithDdl, U.Range,
               "updating existing rows of " + quote(U.Table) +
                   " in the same transaction as `" + Named->Text +
                   "` keeps the rows it updates locked, and the table locked "
@@ -174,9 +179,9 @@ private:
                   blocked(Named->L) + " (" + lockName(Named->L) +
                   " lock), until the migration commits" +
                   (Under ? ": the whole backfill runs under that lock" : ""))
-          .note(U.Range, "run `" + U.Text +
-                             "` in a migration of its own, after the DDL, so "
-                             "that it holds only its rows' locks");
+          ->note(U.Range, "run `" + U.Text +
+                              "` in a migration of its own, after the DDL, so "
+                              "that it holds only its rows' locks");
     }
   }
 

@@ -77,14 +77,14 @@ private:
     std::string To = T + "." + ir::printName(Op.Name);
     O.M.Diags
         .emplace_back(Rule::RenameBreaksApplication, Op.Range,
-                      "renaming column " + quote(Op.TableName + "." +
-                                                 Op.ColumnName) +
-                          " to " + quote(Op.Name) + Breaks +
-                          quote(Op.ColumnName))
+                      "renaming column " +
+                          quote(Op.TableName + "." + Op.ColumnName) + " to " +
+                          quote(Op.Name) + Breaks + quote(Op.ColumnName))
         .note(Op.Range,
               "to keep the running version working, expand and contract: "
               "`add column " +
-                  To + " " + ColumnType + ";`, fill it (`update " + T +
+                  To + " " + ColumnType +
+                  ";`, fill it in a migration of its own (`update " + T +
                   " set " + ir::printName(Op.Name) + " = " +
                   ir::printName(Op.ColumnName) +
                   ";`) while the application writes both columns, switch the "
