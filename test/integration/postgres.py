@@ -861,6 +861,131 @@ def test_locks(checks, server, migc, tmp):
         LockChecks(checks, server, db, st, said).run()
 
 
+# ------------------------------------------------------------ backfills ----
+# What the backfill-mixed-with-ddl warning says, checked on the server. Each
+# case is a migration of its own (one transaction) with an update of older
+# rows next to DDL on the same table. Its emitted statements run in a
+# session whose transaction is left open; a second session then reads
+# pg_locks: the lock migc names must be held (the strongest on the table),
+# with the update's ROW EXCLUSIVE; a write to a row the backfill updated
+# waits (its row lock), and a write of another row and a read wait exactly
+# as migc's words say ("against writes" or "against reads and writes"). The
+# last case, an update next to `validate constraint`, draws no warning:
+# there a read and a write of another row go on.
+
+BACKFILL_ROWS = 100
+BACKFILL_MIG = """\
+migration backfill_tables {
+  up {
+    create table bf_ref (id int primary key);
+    create table bf_add (id int primary key, a int, b int);
+    create table bf_idx (id int primary key, a int, b int);
+    create table bf_fk (id int primary key, a int, b int);
+    create table bf_ok (id int primary key, a int, b int);
+    add constraint bf_ok_a on bf_ok check (a < 1000) not valid;
+  }
+}
+migration backfill_add {
+  requires backfill_tables;
+  up {
+    add column bf_add.c int;
+    update bf_add set c = a;
+  }
+}
+migration backfill_idx {
+  requires backfill_add;
+  up {
+    update bf_idx set a = a + 1 where id <= 10;
+    -- migc-ignore: index-without-concurrently the test reads its lock
+    create index bf_idx_a on bf_idx (a);
+  }
+}
+migration backfill_fk {
+  requires backfill_idx;
+  up {
+    update bf_fk set a = 1 where id <= 10;
+    add constraint bf_fk_a on bf_fk foreign key (a) references bf_ref (id) not valid;
+  }
+}
+migration backfill_ok {
+  requires backfill_fk;
+  up {
+    update bf_ok set a = 1 where id <= 10;
+    validate constraint bf_ok_a on bf_ok;
+  }
+}
+"""
+BACKFILL_WARNING = re.compile(
+    r"warning: updating existing rows of `(\w+)` in the same transaction as "
+    r"`[^`]+` keeps the rows it updates locked, and the table locked against "
+    r"([a-z ]+) \(([A-Z ]+) lock\), until the migration commits"
+    r".*\[backfill-mixed-with-ddl\]")
+
+
+def test_backfills(checks, server, migc, tmp):
+    work = os.path.join(tmp, "backfills")
+    os.makedirs(work)
+    path = os.path.join(work, "backfills.mig")
+    with open(path, "w") as f:
+        f.write(BACKFILL_MIG)
+    r = run([migc, "check", "--isolated", "-Wno-missing-inverse", path])
+    said = {t: (pg_mode(mode), blocks)
+            for t, blocks, mode in BACKFILL_WARNING.findall(r.stderr)}
+    if not checks.record("backfills: migc warns on the three mixed cases, "
+                         "not on the update next to `validate constraint`",
+                         sorted(said) == ["bf_add", "bf_fk", "bf_idx"]
+                         and "[backfill-mixed-with-ddl]" in r.stderr
+                         and r.stderr.count("[backfill-mixed-with-ddl]") == 3,
+                         r.stderr):
+        return
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    db = "backfills"
+    server.create_db(db)
+    ok, err = apply(server, db, files[0][1])
+    if ok:
+        rows = ";".join(
+            "INSERT INTO %s SELECT g, g, g FROM generate_series(1, %d) g"
+            % (t, BACKFILL_ROWS) for t in ("bf_add", "bf_idx", "bf_fk",
+                                           "bf_ok"))
+        r = server.psql(db, sql="INSERT INTO bf_ref VALUES (1);" + rows)
+        ok, err = r.returncode == 0, r.stderr
+    if not checks.record("backfills: the tables exist, with rows", ok, err):
+        return
+    for (_, name), up, _ in files[1:]:
+        table = "bf_" + name.split("_", 1)[1]
+        backfill_case(checks, server, db, table, script_statements(up),
+                      said.get(table))
+
+
+def backfill_case(checks, server, db, table, statements, said):
+    """Runs statements in a transaction left open, then reads and probes
+    what it holds; said is migc's (mode, what waits), None for no warning."""
+    s = Sessions(server, db)
+    app = "backfill_" + table
+    try:
+        s.open.append(server.session(db, APP + app,
+                                     ["BEGIN"] + statements + [HOLD]))
+        ready = wait_for(server, db, activity(app, "wait_event = 'PgSleep'"))
+        modes = table_modes(server, db, app, table) if ready else [
+            "(not ready: %s)" % (s.finish(0),)]
+        mode, blocks = said or ("ShareUpdateExclusiveLock", "")
+        checks.record("backfills: %s holds %s, its strongest lock, and the "
+                      "update's RowExclusiveLock, as migc says"
+                      % (table, mode),
+                      mode in modes and "RowExclusiveLock" in modes
+                      and strongest(modes) == mode, str(modes))
+        got = probe(server, db, "UPDATE %s SET b = 0 WHERE id = 1" % table)
+        checks.record("backfills: on %s a write to an updated row waits"
+                      % table, got == "waited", got)
+        got = (probe(server, db, "INSERT INTO %s VALUES (-1, NULL, 0)" % table),
+               probe(server, db, "SELECT count(*) FROM %s" % table))
+        checks.record("backfills: on %s %s, as migc says"
+                      % (table, behind(blocks)), got == waits(blocks),
+                      str(got))
+    finally:
+        s.end()
+
+
 # ------------------------------------------------------------- rewrites ----
 # What the type-change-locks-table and volatile-default-rewrites-table
 # warnings say, checked on the server with the statements migc emits. For
@@ -1783,6 +1908,7 @@ def main():
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
             ("locks", lambda: test_locks(checks, server, migc, tmp)),
+            ("backfills", lambda: test_backfills(checks, server, migc, tmp)),
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
