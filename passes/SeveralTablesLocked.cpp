@@ -22,6 +22,8 @@
 #include "passes/NewObjects.h"
 #include "passes/Pass.h"
 
+#include <optional>
+
 namespace migc::passes {
 
 namespace {
@@ -60,17 +62,21 @@ public:
     if (Op.Concurrently && (Op.Kind == ir::OpKind::CreateIndex ||
                             Op.Kind == ir::OpKind::DropIndex))
       OutsideTransaction = true;
-    if (!hasErrorIn(O))
+    if (!hasErrorIn(O)) {
+      // Only tables an earlier statement locked are held while this one
+      // waits: a foreign key locks both its tables at once.
+      bool Earlier = !HeldLocks.empty();
       for (const TableLock &L : Locks)
         if (blocksWrites(L.Mode) && !New.isNewTable(L.Table))
-          hold(L, Op.Range);
+          hold(L, Op.Range, Earlier);
+    }
     New.record(Op);
   }
 
   void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
                 const ir::Schema &After) override {
     if (!Synthesized && Ctx.Targets.Postgres && !Reported &&
-        !OutsideTransaction && HeldLocks.size() > 1) {
+        !OutsideTransaction && Second) {
       report(M);
       Reported = true;
     }
@@ -81,18 +87,21 @@ private:
   void startBlock() {
     HeldLocks.clear();
     OutsideTransaction = false;
+    Second.reset();
     SecondAt = llvm::SMRange();
   }
 
-  void hold(const TableLock &L, llvm::SMRange At) {
+  void hold(const TableLock &L, llvm::SMRange At, bool Earlier) {
     for (Held &H : HeldLocks)
       if (H.Table == L.Table) {
         H.Mode = std::max(H.Mode, L.Mode);
         return;
       }
     HeldLocks.push_back({L.Table, L.Mode, At});
-    if (HeldLocks.size() == 2)
+    if (Earlier && !Second) {
+      Second = HeldLocks.size() - 1;
       SecondAt = At;
+    }
   }
 
   void report(const ir::MigrationStep &M) {
@@ -105,14 +114,14 @@ private:
                 lockName(HeldLocks[I].Mode) + ")";
     }
     const Held &First = HeldLocks.front();
-    const Held &Second = HeldLocks[1];
+    const Held &Next = HeldLocks[*Second];
     M.Diags
         .emplace_back(
             Rule::SeveralTablesLocked, SecondAt,
             "migration " + quote(M.IR.Name) + " locks " + Tables +
                 " in one transaction: it holds the " + lockName(First.Mode) +
                 " lock on " + quote(First.Table) + " until it commits while " +
-                "it waits here for " + quote(Second.Table) + ", so writes to " +
+                "it waits here for " + quote(Next.Table) + ", so writes to " +
                 quote(First.Table) +
                 " queue behind it, and a transaction that locks them in the "
                 "other order deadlocks with it")
@@ -120,9 +129,9 @@ private:
                                lockName(First.Mode) + ") until the commit")
         .note(SecondAt, "lock one table per migration: move the statements "
                         "on " +
-                            quote(Second.Table) +
+                            quote(Next.Table) +
                             " to a migration of their own, `migration " +
-                            M.IR.Name + "_" + Second.Table + " { requires " +
+                            M.IR.Name + "_" + Next.Table + " { requires " +
                             M.IR.Name + "; up { ... } }`");
   }
 
@@ -131,6 +140,8 @@ private:
   /// The existing tables the current block holds a write-blocking lock on,
   /// in the order it took them.
   std::vector<Held> HeldLocks;
+  /// The first table a later statement locked, and that statement.
+  std::optional<size_t> Second;
   llvm::SMRange SecondAt;
   /// The block builds or drops an index concurrently: it runs outside a
   /// transaction.
