@@ -986,6 +986,83 @@ def backfill_case(checks, server, db, table, statements, said):
         s.end()
 
 
+# ------------------------------------------------------- several tables ----
+# What several-tables-locked says, on the server: the migration's emitted
+# script runs in one session while another session holds a lock on the
+# second table. While the second statement waits for it, the first table's
+# lock, in the mode migc names, must still be granted to the migration's
+# session, and a write to the first table must wait behind it.
+
+SEVERAL_MIG = """\
+migration several_create {
+  up {
+    create table st_a (id int primary key, x int);
+    create table st_b (id int primary key, y int);
+  }
+}
+
+migration several_lock {
+  requires several_create;
+  up {
+    create index st_a_x_idx on st_a (x);
+    alter column st_b.y set not null;
+  }
+}
+"""
+SEVERAL_WARNING = re.compile(
+    r"warning: migration `several_lock` locks `(\w+)` \(([A-Z ]+)\) and "
+    r"`(\w+)` \(([A-Z ]+)\) in one transaction: it holds the ([A-Z ]+) lock "
+    r"on `\1` until it commits while it waits here for `\3`, so writes to "
+    r"`\1` queue behind it.*\[several-tables-locked\]")
+
+
+def test_several_tables(checks, server, migc, tmp):
+    work = os.path.join(tmp, "several")
+    os.makedirs(work)
+    path = os.path.join(work, "several.mig")
+    with open(path, "w") as f:
+        f.write(SEVERAL_MIG)
+    r = run([migc, "check", "--isolated", "-Wno-index-without-concurrently",
+             "-Wno-set-not-null-scan", path])
+    found = SEVERAL_WARNING.findall(r.stderr)
+    if not checks.record("several tables: migc warns once that several_lock "
+                         "locks st_a, then st_b", r.returncode == 0
+                         and len(found) == 1 and found[0][0] == "st_a"
+                         and found[0][2] == "st_b", r.stderr):
+        return
+    first, first_mode, second, _, held_mode = found[0]
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    db = "several"
+    server.create_db(db)
+    ok, err = apply(server, db, files[0][1])
+    if not checks.record("several tables: the tables exist",
+                         ok and len(files) == 2, err):
+        return
+    statements = script_statements(files[1][1])
+    s = Sessions(server, db)
+    try:
+        # ACCESS SHARE: the ACCESS EXCLUSIVE of `set not null` waits for it.
+        blocked = s.hold("several_blocker",
+                         "LOCK TABLE %s IN ACCESS SHARE MODE" % second)
+        s.open.append(server.session(db, APP + "several_mig",
+                                     ["BEGIN"] + statements + ["COMMIT"]))
+        waiting_now = blocked and wait_for(
+            server, db, activity("several_mig", "wait_event_type = 'Lock'"))
+        modes = table_modes(server, db, "several_mig", first)
+        write = probe(server, db, "INSERT INTO %s (id, x) VALUES (1, 1)"
+                      % first)
+        checks.record(
+            "several tables: while the second statement waits for %s, the "
+            "migration still holds the %s lock migc names on %s, and a "
+            "write to it waits" % (second, held_mode, first),
+            waiting_now and first_mode == held_mode
+            and pg_mode(held_mode) in modes and write == "waited",
+            "waiting: %s, modes on %s: %s, write: %s, statements: %s"
+            % (waiting_now, first, modes, write, statements))
+    finally:
+        s.end()
+
+
 # ------------------------------------------------------------- rewrites ----
 # What the type-change-locks-table and volatile-default-rewrites-table
 # warnings say, checked on the server with the statements migc emits. For
@@ -1909,6 +1986,8 @@ def main():
                 args.examples, "shop"), tmp)),
             ("locks", lambda: test_locks(checks, server, migc, tmp)),
             ("backfills", lambda: test_backfills(checks, server, migc, tmp)),
+            ("several tables", lambda: test_several_tables(checks, server,
+                                                           migc, tmp)),
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
