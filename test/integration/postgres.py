@@ -1594,6 +1594,7 @@ def script_statements(path):
 
 
 class ConstraintChecks:
+    PART = "constraints"
     # A read whose scans are counted before the probe's session ends.
     READ = "SELECT count(*) FROM %s; SELECT pg_stat_force_next_flush()"
     WRITES = {"nv_child": "INSERT INTO nv_child (id, a, b, c) "
@@ -1651,16 +1652,16 @@ class ConstraintChecks:
                     if ready else ["(not ready)"]
                 top = max(modes, key=lambda m: MODE_ORDER.index(m)
                           if m in MODE_ORDER else -1) if modes else "(none)"
-                self.checks.record("constraints: %s holds %s on %s, as migc "
-                                   "says" % (label, mode, table),
+                self.checks.record("%s: %s holds %s on %s, as migc "
+                                   "says" % (self.PART, label, mode, table),
                                    top == mode, str(modes))
                 want = ("waited" if table in writes_wait else "ran",
                         "waited" if table in reads_wait else "ran")
                 got = (probe(self.server, self.db, self.write(table)),
                        probe(self.server, self.db, self.READ % table))
-                self.checks.record("constraints: behind %s, a write to %s %s "
+                self.checks.record("%s: behind %s, a write to %s %s "
                                    "and a read %s, as migc says" % (
-                                       label, table, want[0], want[1]),
+                                       self.PART, label, table, want[0], want[1]),
                                    got == want, str(got))
         finally:
             s.end()
@@ -1668,8 +1669,8 @@ class ConstraintChecks:
     def scan_claim(self, label, statements, table, scans, commit=False):
         got = self.scans(statements, table, commit)
         ok = isinstance(got, int) and (got > 0 if scans else got == 0)
-        self.checks.record("constraints: %s %s %s, as migc says" % (
-            label, "scans" if scans else "does not scan", table), ok,
+        self.checks.record("%s: %s %s %s, as migc says" % (
+            self.PART, label, "scans" if scans else "does not scan", table), ok,
             "seq_scan grew by %s" % got)
         return got
 
@@ -1963,6 +1964,141 @@ def unindexed_fk(checks, server, db, m, work, migc):
                       got == 0, str(got))
 
 
+# ----------------------------------------------------------------- keys ----
+# What key-locks-table says, checked on the server with the statements migc
+# emits: each plain form, held in an open transaction, takes the lock the
+# warning names (reads and writes wait), and its scans, rolled back, are
+# the ones it names: one for the index build, one more for a primary key
+# over nullable columns. The note's safe form, `create unique index
+# concurrently`, is taken from the note, checked by migc (silent), emitted
+# and run: it holds only SHARE UPDATE EXCLUSIVE while it waits for an open
+# writing transaction, and reads and writes go on.
+
+KEYS_BASE = """\
+migration uk_tables {
+  up {
+    create table uk_t (id int not null, a int, b int not null);
+    create table uk_n (id int, a int);
+  }
+}
+"""
+
+KEYS_MIG = KEYS_BASE + """\
+migration uk_unique {
+  requires uk_tables;
+  up { add constraint uk_t_b_key on uk_t unique (b); }
+}
+migration uk_pkey {
+  requires uk_unique;
+  up { add constraint uk_t_pkey on uk_t primary key (id); }
+}
+migration uk_pkey_nullable {
+  requires uk_pkey;
+  up { add constraint uk_n_pkey on uk_n primary key (a); }
+}
+migration uk_column {
+  requires uk_pkey_nullable;
+  up { add column uk_t.d int unique; }
+}
+"""
+
+KEY_WARNING = re.compile(r"^[^:\n]+:(\d+):\d+: warning: (.*) "
+                         r"\[key-locks-table\]\n(?:.*\n){2}[^:\n]+:\d+:\d+: "
+                         r"note: (.*)$", re.M)
+SAFE_INDEX = re.compile(r"`(create unique index concurrently \w+ on (\w+) "
+                        r"\([^)]*\))`")
+
+
+class KeyChecks(ConstraintChecks):
+    PART = "keys"
+    WRITES = {"uk_t": "INSERT INTO uk_t (id, b) SELECT n, n FROM "
+                      "(VALUES (%d)) v(n)",
+              "uk_n": "INSERT INTO uk_n (id, a) SELECT n, n FROM "
+                      "(VALUES (%d)) v(n)"}
+
+
+def test_keys(checks, server, migc, tmp):
+    work = os.path.join(tmp, "keys")
+    os.makedirs(work)
+    path = os.path.join(work, "keys.mig")
+    with open(path, "w") as f:
+        f.write(KEYS_MIG)
+    r = run([migc, "check", "--isolated", path])
+    warned = {migration_at(KEYS_MIG, int(line)): (msg, note)
+              for line, msg, note in KEY_WARNING.findall(r.stderr)}
+    expected = ["uk_column", "uk_pkey", "uk_pkey_nullable", "uk_unique"]
+    if not checks.record("keys: migc warns once on each key added",
+                         r.returncode == 0 and sorted(warned) == expected
+                         and r.stderr.count("[key-locks-table]") == 4,
+                         r.stderr):
+        return
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    by_name = {name: up for (_, name), up, _ in files}
+    db = "keys"
+    server.create_db(db)
+    ok, err = apply(server, db, by_name["uk_tables"])
+    if ok:
+        r = server.psql(db, sql=(
+            "INSERT INTO uk_t SELECT g, g, g FROM generate_series(1, 1000) g; "
+            "INSERT INTO uk_n SELECT g, g FROM generate_series(1, 1000) g"))
+        ok, err = r.returncode == 0, r.stderr
+    if not checks.record("keys: the tables exist, with rows", ok, err):
+        return
+    kc = KeyChecks(checks, server, db)
+    for name in expected:
+        msg, note = warned[name]
+        st = script_statements(by_name[name])
+        claims = lock_claims(msg)
+        kc.locks(name, st, claims, msg)
+        table = next(iter(claims))
+        want = 1 + ("for a NULL in" in msg)
+        got = kc.scans(st, table, commit=False)
+        checks.record("keys: %s scans %s %d time(s), as migc says"
+                      % (name, table, want), got == want,
+                      "seq_scan grew by %s" % got)
+    safe_index(checks, server, migc, work, db, kc, warned["uk_unique"][1])
+
+
+def safe_index(checks, server, migc, work, db, kc, note):
+    m = SAFE_INDEX.search(note)
+    if not checks.record("keys: the note gives `create unique index "
+                         "concurrently`", bool(m), note):
+        return
+    text = KEYS_BASE + ("migration uk_safe {\n  requires uk_tables;\n"
+                        "  up { %s; }\n}\n" % m.group(1))
+    spath = os.path.join(work, "safe", "safe.mig")
+    os.makedirs(os.path.dirname(spath))
+    with open(spath, "w") as f:
+        f.write(text)
+    r = run([migc, "check", "--isolated", spath])
+    if not checks.record("keys: migc does not warn on the note's form",
+                         r.returncode == 0 and "warning" not in r.stderr,
+                         r.stderr):
+        return
+    files = migc_emit_dir(migc, spath, os.path.join(work, "emit-safe"))
+    st = script_statements({n: up for (_, n), up, _ in files}["uk_safe"])
+    table = m.group(2)
+    s = Sessions(server, db)
+    try:
+        ready = (s.hold("writer", kc.write(table))
+                 and s.run("conc", " ".join(st)))
+        modes = table_modes(server, db, "conc", table) if ready else [
+            "(not ready)"]
+        checks.record("keys: the note's CREATE UNIQUE INDEX CONCURRENTLY "
+                      "holds ShareUpdateExclusiveLock", modes ==
+                      ["ShareUpdateExclusiveLock"], str(modes))
+        got = (probe(server, db, kc.write(table)),
+               probe(server, db, kc.READ % table))
+        checks.record("keys: a write and a read run during it",
+                      got == ("ran", "ran"), str(got))
+        s.cancel("writer")
+        rc, err = s.finish(1)
+        checks.record("keys: it builds the index once the writer ends",
+                      rc == 0, err)
+    finally:
+        s.end()
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -1991,6 +2127,7 @@ def main():
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
+            ("keys", lambda: test_keys(checks, server, migc, tmp)),
             ("data", lambda: test_data(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
