@@ -20,7 +20,9 @@ using namespace ir;
 
 namespace {
 
-OnlineDDL online(OnlineAlgorithm A) { return OnlineDDL{A, OnlineLock::None, ""}; }
+OnlineDDL online(OnlineAlgorithm A) {
+  return OnlineDDL{A, OnlineLock::None, ""};
+}
 
 OnlineDDL copy(std::string What) {
   return OnlineDDL{OnlineAlgorithm::Copy, OnlineLock::Shared, std::move(What)};
@@ -43,11 +45,17 @@ std::optional<OnlineDDL> typeChange(const Op &O, const Schema &Before) {
   Type From = C->Ty, To = *O.NewType;
   if (mysqlType(From) == mysqlType(To))
     return online(OnlineAlgorithm::Instant);
+  // A wider VARCHAR keeps its rows as they are unless their length bytes
+  // could change: InnoDB stores a length under 128 bytes in one byte, and
+  // a longer one in two once the column may exceed 255 bytes.
   if (From.Kind == TypeKind::Varchar && To.Kind == TypeKind::Varchar &&
-      From.Length && To.Length && To.Length >= From.Length)
-    return online(OnlineAlgorithm::Instant);
-  return copy("changing " + quote(O.TableName + "." + O.ColumnName) +
-              " from " + mysqlType(From) + " to " + mysqlType(To));
+      From.Length && To.Length && To.Length >= From.Length) {
+    unsigned OldBytes = 4 * From.Length, NewBytes = 4 * To.Length;
+    if (OldBytes <= 127 || NewBytes <= 255 || OldBytes > 255)
+      return online(OnlineAlgorithm::Instant);
+  }
+  return copy("changing " + quote(O.TableName + "." + O.ColumnName) + " from " +
+              mysqlType(From) + " to " + mysqlType(To));
 }
 
 std::optional<OnlineDDL> addConstraint(const Constraint &K,
@@ -56,8 +64,7 @@ std::optional<OnlineDDL> addConstraint(const Constraint &K,
   case ConstraintKind::Check:
     return copy("adding check " + quote(K.Name) + " to " + quote(Table));
   case ConstraintKind::ForeignKey:
-    return copy("adding foreign key " + quote(K.Name) + " to " +
-                quote(Table));
+    return copy("adding foreign key " + quote(K.Name) + " to " + quote(Table));
   case ConstraintKind::Unique:
     return online(OnlineAlgorithm::NoCopy);
   case ConstraintKind::PrimaryKey:
@@ -76,10 +83,11 @@ std::optional<OnlineDDL> addColumn(const Op &O) {
   for (const Constraint &K : O.Constraints) {
     std::optional<OnlineDDL> D = addConstraint(K, O.TableName);
     if (D && D->Algorithm == OnlineAlgorithm::Copy)
-      return copy("adding " + quote(O.TableName + "." + O.NewColumn.Name) +
-                  " with its " +
-                  (K.Kind == ConstraintKind::Check ? "check " : "foreign key ") +
-                  quote(K.Name));
+      return copy(
+          "adding " + quote(O.TableName + "." + O.NewColumn.Name) +
+          " with its " +
+          (K.Kind == ConstraintKind::Check ? "check " : "foreign key ") +
+          quote(K.Name));
     // An added column with a unique key is built in place.
     if (D && D->Algorithm > Best.Algorithm)
       Best = OnlineDDL{OnlineAlgorithm::Inplace, OnlineLock::None, ""};
@@ -95,8 +103,9 @@ std::optional<OnlineDDL> dropConstraint(const Op &O, const Schema &Before) {
     if (K.Name == O.Name) {
       if (K.Kind == ConstraintKind::PrimaryKey)
         return copy("dropping the primary key of " + quote(O.TableName));
-      return online(K.Kind == ConstraintKind::Unique ? OnlineAlgorithm::NoCopy
-                                                     : OnlineAlgorithm::Instant);
+      return online(K.Kind == ConstraintKind::Unique
+                        ? OnlineAlgorithm::NoCopy
+                        : OnlineAlgorithm::Instant);
     }
   return std::nullopt;
 }

@@ -81,10 +81,11 @@ private:
     if (Op.Kind == ir::OpKind::AlterColumnType) {
       std::string C = ir::printName(Op.ColumnName);
       std::string NewC = ir::printName(Op.ColumnName + "_new");
-      return "only a wider `varchar` changes in place; instead add a new "
+      return "MariaDB changes only a `varchar` that grows in place; instead "
+             "add a new "
              "column and fill it (`add column " +
-             T + "." + NewC + " " + Op.NewType->str() + ";` then `update " +
-             T + " set " + NewC + " = " + C +
+             T + "." + NewC + " " + Op.NewType->str() + ";` then `update " + T +
+             " set " + NewC + " = " + C +
              ";`), and drop the old one once the application uses the new "
              "one";
     }
