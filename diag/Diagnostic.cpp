@@ -123,6 +123,10 @@ Severity DiagnosticOptions::severityOf(Rule R) const {
   if (S == Severity::Warning &&
       (MakeError || (AllWarningsAreErrors && !NoError)))
     S = Severity::Error;
+  // -Werror=<rule> raises an advice note too (unindexed-foreign-key); a
+  // plain -Werror leaves notes alone.
+  if (S == Severity::Note && MakeError)
+    S = Severity::Error;
   return S;
 }
 
@@ -141,16 +145,20 @@ static bool contains(llvm::SMRange Outer, llvm::SMLoc L) {
          L.getPointer() <= Outer.End.getPointer();
 }
 
-bool DiagnosticEngine::isSuppressed(const Diagnostic &D) {
+bool DiagnosticEngine::isSuppressed(const Diagnostic &D,
+                                    std::optional<Rule> Also) {
   // Error rules are never silenced: the history would not replay. (A warning
   // made an error by -Werror stays suppressible.)
   if (ruleDefaultSeverity(D.TheRule) == Severity::Error)
     return false;
   // The innermost suppression that names the rule is the one that works.
   Suppression *Best = nullptr;
+  auto Names = [&](const Suppression &S) {
+    return llvm::is_contained(S.Rules, D.TheRule) ||
+           (Also && llvm::is_contained(S.Rules, *Also));
+  };
   for (Suppression &S : Suppressions) {
-    if (!contains(S.Scope, D.Range.Start) ||
-        !llvm::is_contained(S.Rules, D.TheRule))
+    if (!contains(S.Scope, D.Range.Start) || !Names(S))
       continue;
     if (!Best ||
         S.Scope.End.getPointer() - S.Scope.Start.getPointer() <
@@ -170,8 +178,22 @@ bool DiagnosticEngine::isShown(const Diagnostic &D) const {
 }
 
 void DiagnosticEngine::report(Diagnostic D) {
+  report(std::move(D), std::nullopt);
+}
+
+void DiagnosticEngine::report(Diagnostic D, std::optional<Rule> StandsFor) {
+  // A fallback and the diagnostic it stands in for are one finding: a
+  // suppression of either rule silences both.
+  std::optional<Rule> Also = StandsFor;
+  if (D.Fallback)
+    Also = D.Fallback->TheRule;
   D.Sev = Opts.severityOf(D.TheRule);
-  if (D.Sev == Severity::Ignored || isSuppressed(D))
+  if (D.Sev == Severity::Ignored) {
+    if (D.Fallback)
+      report(*D.Fallback, D.TheRule);
+    return;
+  }
+  if (isSuppressed(D, Also))
     return;
   if (!isShown(D)) {
     HiddenErrors += D.Sev == Severity::Error;

@@ -48,6 +48,11 @@ struct Diagnostic {
   llvm::SMRange Range;
   std::string Message;
   std::vector<DiagNote> Notes;
+  /// A narrower diagnostic this one stands for (lossy-down for a drop that
+  /// drop-loses-data reports): reported instead when this one's rule is
+  /// turned off by a flag. A suppression of either rule silences both: one
+  /// mistake, one diagnostic, under either rule.
+  std::shared_ptr<const Diagnostic> Fallback;
 
   Diagnostic(Rule R, llvm::SMRange Range, std::string Message)
       : TheRule(R), Sev(ruleDefaultSeverity(R)), Range(Range),
@@ -126,7 +131,10 @@ public:
   unsigned warningCount() const { return Warnings; }
 
 private:
-  bool isSuppressed(const Diagnostic &D);
+  /// StandsFor: the rule of the diagnostic D is the fallback of.
+  void report(Diagnostic D, std::optional<Rule> StandsFor);
+  /// Also: a suppression of this rule counts too.
+  bool isSuppressed(const Diagnostic &D, std::optional<Rule> Also);
   bool isShown(const Diagnostic &D) const;
 
   llvm::SourceMgr &SM;

@@ -43,12 +43,6 @@ Op createIndex(const Op &O, const Index &I) {
   return N;
 }
 
-void lossy(const Op &O, std::string What, DiagList &Diags) {
-  Diags.emplace_back(Rule::LossyDown, O.Range,
-                     "the synthesized `down` re-creates " + What +
-                         ", but not the data this drops");
-}
-
 /// The inverse of an insert: delete the inserted rows by a one-column
 /// primary key whose values are literals.
 std::optional<std::vector<Op>> invertInsert(const Op &O, const Schema &S) {
@@ -89,8 +83,7 @@ std::optional<std::vector<Op>> invertInsert(const Op &O, const Schema &S) {
 
 } // namespace
 
-std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S,
-                                        DiagList &Diags) {
+std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S) {
   const Table *T = S.findTable(O.TableName);
   const Column *C = T ? T->findColumn(O.ColumnName) : nullptr;
   std::vector<Op> Out;
@@ -109,7 +102,6 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S,
     Out.push_back(N);
     for (const Index *I : S.indexesOn(T->Name))
       Out.push_back(createIndex(O, *I));
-    lossy(O, "table " + quote(T->Name), Diags);
     return Out;
   }
   case OpKind::RenameTable: {
@@ -133,7 +125,6 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S,
     Op N = like(O, OpKind::AddColumn);
     N.NewColumn = *C;
     Out.push_back(N);
-    lossy(O, "column " + quote(T->Name + "." + C->Name), Diags);
     return Out;
   }
   case OpKind::RenameColumn: {

@@ -19,10 +19,10 @@ namespace migc::ir {
 
 /// The operations that undo O, in the order to run them, given the schema
 /// O runs on; nullopt when O has no inverse (update, delete, sql without
-/// `down`, an insert migc cannot take back). Reports, as lossy-down, data
-/// the inverse cannot bring back.
-std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &Before,
-                                        DiagList &Diags);
+/// `down`, an insert migc cannot take back). The inverse of a drop
+/// re-creates the table or column without its data; saying so is the
+/// drop-loses-data pass's (passes/DropLosesData.cpp).
+std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &Before);
 
 /// Compares the schema after `up` then `down` (After) with the one before
 /// `up` (Before) and reports each difference at the `down` operation that

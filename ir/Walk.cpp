@@ -80,16 +80,13 @@ std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
     // The inverse is taken from the schema before the operation; an
     // operation that failed changed nothing, so there is nothing to undo.
     std::optional<std::vector<Op>> Inverse;
-    DiagList InverseDiags;
     if (Inverses)
-      Inverse = invertOp(O, S, InverseDiags);
+      Inverse = invertOp(O, S);
     bool Applied = applyOp(O, S, Diags);
     if (Inverses) {
-      if (!Applied) {
+      if (!Applied)
         Inverse = std::vector<Op>();
-        InverseDiags.clear();
-      }
-      Inverses->push_back({std::move(Inverse), std::move(InverseDiags)});
+      Inverses->push_back({std::move(Inverse)});
     }
     Out.push_back(std::move(O));
   }

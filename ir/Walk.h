@@ -96,11 +96,9 @@ private:
 
 /// One block outside a project walk, for unit tests: the walk's steps on S,
 /// with what the touches and down-synthesis passes would record. Inverses:
-/// one per operation, none if it has no inverse, with the warnings that
-/// come with it (data it cannot restore).
+/// one per operation, none if it has no inverse.
 struct InverseOf {
   std::optional<std::vector<Op>> Ops;
-  DiagList Warnings;
 };
 std::vector<Op> replayBlock(const std::vector<ast::Op> &Ops, Schema &S,
                             DiagList &Diags,

@@ -92,7 +92,20 @@ bool hasObligations(const std::vector<ast::Op> &Up) {
 /// same for a written `down` when update pairs are followed through it.
 struct ProofSnapshots {
   std::vector<Schema> Up, Down;
+  /// Whether Down's operations are proven like up's (a `down` is a
+  /// migration too); Synthesized: the down is migc's.
+  bool ProveDown = false, DownSynthesized = false;
 };
+
+/// Whether undoing Up (a synthesized down) asks a question of the rows: the
+/// inverse of a wider type is a narrower one, of `drop not null` a `set not
+/// null`, of a dropped check the check again.
+bool undoingAsks(const std::vector<ast::Op> &Up) {
+  return llvm::any_of(Up, [](const ast::Op &O) {
+    return O.Kind == OpKind::AlterColumnType || O.Kind == OpKind::DropNotNull ||
+           O.Kind == OpKind::DropConstraint;
+  });
+}
 
 llvm::StringSet<> columnsOf(const Expr &E) {
   llvm::StringSet<> Out;
@@ -163,14 +176,62 @@ public:
           O.Kind == OpKind::Insert)
         DataChanged.insert(O.TableName);
     }
-    if (!Snaps.Down.empty())
+    if (!Snaps.Down.empty() && !Snaps.DownSynthesized)
       checkUpdatePairs(Snaps);
+    if (Snaps.ProveDown && M.Down && Snaps.Down.size() == M.Down->size() + 1)
+      proveDown(Snaps);
   }
 
 private:
   smt::Prover &P;
   const Migration &M;
   DiagList &Out;
+  /// Proving the operations of `down`: only whether each can fail on the
+  /// rows `up` allows, said as such.
+  bool InDown = false;
+
+  /// A `down` runs on what `up` left, with rows the application wrote in
+  /// between: every row the schema after `up` allows, whatever up's
+  /// backfills did. Its type changes, `set not null`s, checks and updates
+  /// get up's questions (spec section 8.4); a synthesized one is reported
+  /// at the operation of `up` it undoes.
+  void proveDown(const ProofSnapshots &Snaps) {
+    P.beginMigration();
+    DataChanged.clear();
+    InDown = true;
+    size_t First = Out.size();
+    for (size_t K = 0; K < M.Down->size(); ++K) {
+      const Op &O = (*M.Down)[K];
+      before(O, Snaps.Down[K]);
+      P.apply(O, Snaps.Down[K]);
+      if (O.Kind == OpKind::Update || O.Kind == OpKind::Delete ||
+          O.Kind == OpKind::Insert)
+        DataChanged.insert(O.TableName);
+    }
+    InDown = false;
+    // A synthesized down undoes up from its end: its findings are put back
+    // in the order of the operations they are reported at.
+    if (Snaps.DownSynthesized)
+      std::stable_sort(Out.begin() + First, Out.end(),
+                       [](const Diagnostic &A, const Diagnostic &B) {
+                         return A.Range.Start.getPointer() <
+                                B.Range.Start.getPointer();
+                       });
+    for (size_t I = First; I < Out.size(); ++I) {
+      // One rule for a down's hazards, so that a team that never runs a
+      // down on production data can silence them and keep up's proofs.
+      if (Out[I].TheRule != Rule::SmtTimeout) {
+        Out[I].TheRule = Rule::DownMayFail;
+        Out[I].Sev = ruleDefaultSeverity(Rule::DownMayFail);
+      }
+      std::string &Msg = Out[I].Message;
+      size_t At = Msg.find("a row allowed today");
+      if (At != std::string::npos)
+        Msg.replace(At, 19, "a row allowed after `up`");
+      if (Snaps.DownSynthesized)
+        Msg = "in the synthesized `down`, " + Msg;
+    }
+  }
   /// Tables whose rows an earlier operation of this migration changed.
   llvm::StringSet<> DataChanged;
 
@@ -249,9 +310,11 @@ private:
       Table With = *T;
       With.Constraints.push_back(K);
       llvm::StringSet<> Used = columnsOf(*K.Check);
-      if (!satisfiable(With, O.Range, &Used))
+      // A down's check was there before `up`: its satisfiability and
+      // redundancy were judged when it was added.
+      if (!InDown && !satisfiable(With, O.Range, &Used))
         return;
-      if (redundant(*T, K, O.Range))
+      if (!InDown && redundant(*T, K, O.Range))
         return;
       if (K.NotValid || !P.mayHaveRows(O.TableName))
         return;
@@ -638,25 +701,36 @@ public:
 
   void beginMigration(const MigrationStep &M, const Schema &S) override {
     Taking.reset();
-    if (!Ctx.Prove || !hasObligations(M.Syntax.Up))
+    if (!Ctx.Prove)
+      return;
+    const std::vector<ast::Op> *Down =
+        M.Syntax.Down ? &*M.Syntax.Down : nullptr;
+    // A written down is proven when it asks; a synthesized one when undoing
+    // up does.
+    bool ProveDown = Down ? hasObligations(*Down) : undoingAsks(M.Syntax.Up);
+    if (!hasObligations(M.Syntax.Up) && !ProveDown)
       return;
     Taking.emplace();
     Taking->Up.push_back(S);
+    Taking->ProveDown = ProveDown;
+    Taking->DownSynthesized = !Down;
     // Update pairs are followed through a written down.
-    TakeDown =
-        M.Syntax.Down && llvm::any_of(*M.Syntax.Down, [](const ast::Op &O) {
-          return O.Kind == OpKind::Update;
-        });
+    TakeDown = ProveDown || (Down && llvm::any_of(*Down, [](const ast::Op &O) {
+                               return O.Kind == OpKind::Update;
+                             }));
+  }
+
+  bool wantsSynthesizedDown(const MigrationStep &M) const override {
+    return Taking && Taking->ProveDown && Taking->DownSynthesized;
   }
 
   void beforeOp(const OpStep &O, const Schema &Before) override {
-    if (Taking && TakeDown && O.Block == BlockKind::Down && !O.Synthesized &&
-        O.Index == 0)
+    if (Taking && TakeDown && O.Block == BlockKind::Down && O.Index == 0)
       Taking->Down.push_back(Before);
   }
 
   void afterOp(const OpStep &O, const Schema &After, bool Applied) override {
-    if (!Taking || O.Synthesized)
+    if (!Taking)
       return;
     if (O.Block == BlockKind::Up)
       Taking->Up.push_back(After);

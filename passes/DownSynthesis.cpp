@@ -2,8 +2,10 @@
 //
 // Spec section 3: a migration without `down` gets the inverse of its `up`
 // when every operation has one (ir/Inverse.h), in reverse order; each
-// operation without one is named (missing-inverse), and what an inverse
-// cannot restore is said (lossy-down). An irreversible migration gets none.
+// operation without one is named (missing-inverse). What an inverse cannot
+// restore (the data of a drop) is said by drop-loses-data, which comes after
+// this pass and reads M.IR.DownSynthesized. An irreversible migration gets
+// none.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,9 +29,7 @@ public:
   void beforeOp(const ir::OpStep &O, const ir::Schema &Before) override {
     // The inverse is taken from the schema before the operation.
     if (Active && O.Block == ir::BlockKind::Up) {
-      Inverses.emplace_back();
-      Inverses.back().Ops =
-          ir::invertOp(O.IR, Before, Inverses.back().Warnings);
+      Inverses.emplace_back(ir::invertOp(O.IR, Before));
     }
   }
 
@@ -37,7 +37,7 @@ public:
                bool Applied) override {
     // An operation that failed changed nothing: there is nothing to undo.
     if (Active && O.Block == ir::BlockKind::Up && !Applied)
-      Inverses.back() = {std::vector<ir::Op>(), {}};
+      Inverses.back() = std::vector<ir::Op>();
   }
 
   void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
@@ -47,19 +47,16 @@ public:
   }
 
 private:
-  struct InverseOf {
-    std::optional<std::vector<ir::Op>> Ops;
-    DiagList Warnings;
-  };
   bool Active = false;
-  std::vector<InverseOf> Inverses;
+  /// The inverse of each operation of `up`; none if it has no inverse.
+  std::vector<std::optional<std::vector<ir::Op>>> Inverses;
 
   void synthesize(const ir::MigrationStep &M) {
     ir::Migration &IR = M.IR;
     // Every operation without an inverse is named; then there is no down.
     bool Complete = true;
     for (size_t K = 0; K < Inverses.size(); ++K)
-      if (!Inverses[K].Ops) {
+      if (!Inverses[K]) {
         Complete = false;
         M.Diags.emplace_back(
             Rule::MissingInverse, IR.Up[K].Range,
@@ -71,12 +68,9 @@ private:
     if (!Complete)
       return;
     std::vector<ir::Op> Down;
-    for (size_t K = Inverses.size(); K-- > 0;) {
-      for (Diagnostic &W : Inverses[K].Warnings)
-        M.Diags.push_back(std::move(W));
-      for (ir::Op &O : *Inverses[K].Ops)
+    for (size_t K = Inverses.size(); K-- > 0;)
+      for (ir::Op &O : *Inverses[K])
         Down.push_back(std::move(O));
-    }
     IR.Down = std::move(Down);
     IR.DownSynthesized = true;
   }

@@ -21,6 +21,8 @@ docs = os.path.join(root, "docs", "rules")
 problems = []
 checked = 0
 env = dict(os.environ, NO_COLOR="1")
+# DOCS_EXAMPLES_FIX=1: write what migc prints into the pages instead.
+fix = os.environ.get("DOCS_EXAMPLES_FIX") == "1"
 with tempfile.TemporaryDirectory() as tmp:
     for page in sorted(os.listdir(docs)):
         rule = page[:-3]
@@ -58,7 +60,13 @@ with tempfile.TemporaryDirectory() as tmp:
                 cwd=work, capture_output=True, text=True, env=env, timeout=60)
             got = run.stderr + run.stdout
             checked += 1
-            if name == "Bad" and got != expected:
+            if name == "Bad" and got != expected and fix:
+                # Rewrites the page's output (review the diff before
+                # committing: the new output must be right).
+                text = text.replace("$ migc check migrations\n" + expected,
+                                    "$ migc check migrations\n" + got, 1)
+                open(os.path.join(docs, page), "w").write(text)
+            elif name == "Bad" and got != expected:
                 problems.append(f"{page}: the Bad example prints\n{got}"
                                 f"but the page shows\n{expected}")
             if name == "Good" and f"[{rule}]" in got:

@@ -20,11 +20,19 @@ config.substitutions.append(("%migc", config.migc_bin))
 # would fire on most of them) are off unless a test turns them on with
 # -Wmissing-inverse / -Wlossy-down after %verify (flags apply in order).
 # The same holds for the proof warnings that any check or not null added to
-# an existing table draws (test/lit/proofs turns them back on).
+# an existing table draws (test/lit/proofs turns them back on), and for the
+# advice notes about keys and indexes, which most test tables would draw
+# (their tests in test/lit/rules run without %verify).
 config.substitutions.append(("%verify", config.migc_bin +
     " check --isolated --verify -Wno-missing-inverse -Wno-lossy-down"
-    " -Wno-constraint-may-fail -Wno-redundant-check -Wno-down-data-mismatch"
-    " -Wno-update-violates-constraint -Wno-null-only-column"))
+    " -Wno-constraint-may-fail -Wno-redundant-check -Wno-down-data-mismatch -Wno-down-may-fail"
+    " -Wno-update-violates-constraint -Wno-null-only-column"
+    " -Wno-unindexed-foreign-key -Wno-missing-primary-key -Wno-redundant-index"))
+# The advice notes off, for tests of something else that print migc check's
+# whole output (their toy tables have no primary key, or an unindexed
+# reference).
+config.substitutions.append(("%no-advice",
+    "-Wno-unindexed-foreign-key -Wno-missing-primary-key -Wno-redundant-index"))
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%examples", os.path.join(config.migc_src_root, "examples")))
 config.substitutions.append(("%bench", os.path.join(config.migc_src_root, "bench")))

@@ -20,6 +20,11 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
                      say, and the safe forms their notes give: the strongest
                      lock each table holds (pg_locks), which reads and writes
                      wait, and whether the statement scans (seq_scan);
+  * data/...         the rows nullable-unique-key says a key accepts are
+                     accepted, and refused with its note's index; the scans
+                     unindexed-foreign-key says a delete or an update of a
+                     referenced row does happen (pg_stat_user_tables), and
+                     not with its note's index;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare the catalog; then apply the downs of the tail
                      in reverse order (stopping at the first irreversible one),
@@ -1600,6 +1605,160 @@ def test_constraints(checks, server, migc, tmp):
     nn = [x for x in script_statements(sby["validate_not_null"])
           if "SET NOT NULL" in x]
     cc.scan_claim("set not null of a not-null column", nn, "nv_child", False)
+# ----------------------------------------------------------------- data ----
+# What the data rules say of PostgreSQL, read from migc's own words: the rows
+# nullable-unique-key says the key accepts are accepted, and the index its
+# note gives refuses them; the scan unindexed-foreign-key says a delete or
+# an update of a referenced row does happens, and the index its note gives
+# avoids it.
+
+DATA_MIG = """\
+migration data_tables {
+  up {
+    create table data_accounts (
+      id bigint primary key identity,
+      username text not null,
+      domain text,
+      unique (username, domain)
+    );
+    create table data_parent (id bigint primary key);
+    create table data_child (
+      id bigint primary key,
+      parent_id bigint references data_parent (id)
+    );
+  }
+}
+"""
+
+# "unique key `k` (username, domain) of `t` lets rows repeat when `domain`
+# is NULL: ... so two rows with the same `username` and a NULL `domain` are
+# both accepted", then its note: "... add `create unique index ...;`".
+NULLABLE_KEY = re.compile(
+    r"warning: unique key `(\w+)` \(([\w, ]+)\) of `(\w+)` lets rows repeat "
+    r"when `(\w+)` is NULL: NULLs are never equal, so two rows with the same "
+    r"`(\w+)` and a NULL `(\w+)` are both accepted \[nullable-unique-key\]\n"
+    r"(?:.*\n)*?.*note: to make rows with a NULL `\w+` unique too, add "
+    r"`(create unique index [^`]+;)`")
+# "no index of `c` starts with (parent_id), the columns of foreign key `k`:
+# each delete of a row of `p`, or update of its key, scans `c` ...", then
+# "note: index them: `create index ...`".
+UNINDEXED_FK = re.compile(
+    r"note: no index of `(\w+)` starts with \((\w+)\), the columns of foreign "
+    r"key `\w+`: each delete of a row of `(\w+)`, or update of its key, scans "
+    r"`(\w+)` for the rows that reference it \[unindexed-foreign-key\]\n"
+    r"(?:.*\n)*?.*note: index them: `(create index [^`]+)`")
+
+
+def seq_scans(server, db, table):
+    r = server.psql(db, tuples=True, sql=(
+        "SELECT pg_stat_clear_snapshot(); SELECT seq_scan FROM "
+        "pg_stat_user_tables WHERE relname = '%s'" % table))
+    lines = r.stdout.split()
+    return int(lines[-1]) if r.returncode == 0 and lines else None
+
+
+def scans_of(server, db, table, statement):
+    """How many sequential scans of table statement does (in a session of
+    its own, whose statistics it flushes before it ends)."""
+    before = seq_scans(server, db, table)
+    r = server.psql(db, sql="%s; SELECT pg_stat_force_next_flush()"
+                    % statement)
+    after = seq_scans(server, db, table)
+    if r.returncode != 0 or before is None or after is None:
+        return "error: %s" % psql_error(r)
+    return after - before
+
+
+def fix_migration(work, statement):
+    """A second migration with the statement a note gives, emitted."""
+    with open(os.path.join(work, "fix.mig"), "w") as f:
+        f.write("migration data_fix {\n  requires data_tables;\n  up {\n"
+                "    %s;\n  }\n}\n" % statement.rstrip(";"))
+
+
+def test_data(checks, server, migc, tmp):
+    work = os.path.join(tmp, "data")
+    os.makedirs(work)
+    path = os.path.join(work, "data.mig")
+    with open(path, "w") as f:
+        f.write(DATA_MIG)
+    r = run([migc, "check", "--isolated", "-Wno-missing-inverse", path])
+    key, fk = NULLABLE_KEY.search(r.stderr), UNINDEXED_FK.search(r.stderr)
+    if not checks.record("data: migc reports the nullable key and the "
+                         "unindexed foreign key, with their fixes",
+                         key is not None and fk is not None, r.stderr):
+        return
+    db = "data"
+    server.create_db(db)
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    ok, err = apply(server, db, files[0][1])
+    if not checks.record("data: the tables exist", ok, err):
+        return
+    nullable_key(checks, server, db, key, work, migc)
+    unindexed_fk(checks, server, db, fk, work, migc)
+
+
+def apply_fix(checks, server, db, work, migc, statement, what):
+    fix_migration(work, statement)
+    out = os.path.join(work, "emit-" + what)
+    files = migc_emit_dir(migc, work, out)
+    ok, err = apply(server, db, files[-1][1])
+    checks.record("data: the %s the note gives applies" % what, ok, err)
+    os.remove(os.path.join(work, "fix.mig"))
+    return ok
+
+
+def nullable_key(checks, server, db, m, work, migc):
+    _, _, table, null_col, same_col, null_again, fix = m.groups()
+    insert = ("INSERT INTO %s (%s, %s) VALUES ('alice', NULL)"
+              % (table, same_col, null_col))
+    count = "SELECT count(*) FROM %s WHERE %s = 'alice'" % (table, same_col)
+    r = server.psql(db, tuples=True, sql="%s; %s; %s" % (insert, insert,
+                                                         count))
+    checks.record("data: the unique key accepts the two rows migc describes "
+                  "(the same %s, a NULL %s)" % (same_col, null_col),
+                  r.returncode == 0 and r.stdout.split()[-1:] == ["2"]
+                  and null_col == null_again, psql_error(r) + r.stdout)
+    server.psql(db, sql="DELETE FROM %s" % table)
+    if not apply_fix(checks, server, db, work, migc, fix, "unique index"):
+        return
+    first = server.psql(db, sql=insert)
+    second = server.psql(db, sql=insert)
+    checks.record("data: with the note's index, the second row is refused",
+                  first.returncode == 0 and second.returncode != 0 and
+                  "duplicate key" in second.stderr,
+                  psql_error(first) + psql_error(second))
+
+
+def unindexed_fk(checks, server, db, m, work, migc):
+    table, column, parent, scanned, fix = m.groups()
+    r = server.psql(db, sql=(
+        "INSERT INTO {p} SELECT g FROM generate_series(1, 2000) g; "
+        "INSERT INTO {t} SELECT g, 1 + g % 1000 FROM generate_series(1, 20000) g; "
+        "ANALYZE {p}; ANALYZE {t}").format(p=parent, t=table))
+    if not checks.record("data: the tables have rows", r.returncode == 0,
+                         psql_error(r)):
+        return
+    # Rows no child references: the statements succeed, after the lookup.
+    statements = (("a delete", "DELETE FROM %s WHERE id = %%d" % parent),
+                  ("an update of the key",
+                   "UPDATE %s SET id = -id WHERE id = %%d" % parent))
+    victim = 2000
+    for what, sql in statements:
+        got = scans_of(server, db, scanned, sql % victim)
+        victim -= 1
+        checks.record("data: without an index, %s of a %s row scans %s, "
+                      "as migc says" % (what, parent, scanned),
+                      isinstance(got, int) and got >= 1, str(got))
+    if not apply_fix(checks, server, db, work, migc, fix, "index"):
+        return
+    server.psql(db, sql="ANALYZE %s" % table)
+    for what, sql in statements:
+        got = scans_of(server, db, scanned, sql % victim)
+        victim -= 1
+        checks.record("data: with the note's index (on %s), %s of a %s row "
+                      "does not scan %s" % (column, what, parent, scanned),
+                      got == 0, str(got))
 
 
 def main():
@@ -1627,6 +1786,7 @@ def main():
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
+            ("data", lambda: test_data(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),

@@ -104,6 +104,12 @@ TEST(DiagnosticOptions, FlagsSetSeverities) {
       {{"error=opaque-sql"}, Rule::OpaqueSql, Severity::Error},
       {{"error=opaque-sql"}, Rule::UnknownRule, Severity::Warning},
       {{"no-unused-suppression"}, Rule::UnusedSuppression, Severity::Ignored},
+      // -Werror=<rule> raises a note (the advice rules); -Werror and
+      // -W<rule> do not.
+      {{"error=unused-suppression"}, Rule::UnusedSuppression, Severity::Error},
+      {{"error=unused-suppression", "no-error=unused-suppression"},
+       Rule::UnusedSuppression,
+       Severity::Note},
       // A positive flag keeps the default severity.
       {{"opaque-sql"}, Rule::OpaqueSql, Severity::Warning},
       {{"unused-suppression"}, Rule::UnusedSuppression, Severity::Note},
@@ -291,6 +297,85 @@ TEST_F(EngineTest, SuppressionStillSilencesAWarningPromotedByWerror) {
   ASSERT_EQ(C.Seen.size(), 1u);
   EXPECT_EQ(C.Seen[0].Sev, Severity::Error);
   EXPECT_EQ(E.errorCount(), 1u);
+}
+
+// drop-loses-data and lossy-down are the one user; any two rules do here.
+TEST_F(EngineTest, AFallbackStandsInWhenTheRuleIsOff) {
+  auto WithFallback = [&](size_t Offset) {
+    Diagnostic D = diag(Rule::OpaqueSql, at(Buf1, Offset), "broad");
+    D.Fallback = std::make_shared<Diagnostic>(
+        diag(Rule::MultipleHeads, at(Buf1, Offset), "narrow"));
+    return D;
+  };
+  {
+    // The rule on: only its diagnostic, whatever the fallback's rule says.
+    DiagnosticOptions O;
+    ASSERT_FALSE(O.applyFlag("no-multiple-heads"));
+    DiagnosticEngine E(SM, O);
+    E.setConsumer(&C);
+    E.report(WithFallback(0));
+    ASSERT_EQ(C.Seen.size(), 1u);
+    EXPECT_EQ(C.Seen[0].TheRule, Rule::OpaqueSql);
+    EXPECT_FALSE(C.Seen[0].Fallback == nullptr);
+  }
+  C.Seen.clear();
+  {
+    // The rule off: the fallback, under its own rule and options.
+    DiagnosticOptions O;
+    ASSERT_FALSE(O.applyFlag("no-opaque-sql"));
+    ASSERT_FALSE(O.applyFlag("error=multiple-heads"));
+    DiagnosticEngine E(SM, O);
+    E.setConsumer(&C);
+    E.report(WithFallback(0));
+    ASSERT_EQ(C.Seen.size(), 1u);
+    EXPECT_EQ(C.Seen[0].TheRule, Rule::MultipleHeads);
+    EXPECT_EQ(C.Seen[0].Message, "narrow");
+    EXPECT_EQ(C.Seen[0].Sev, Severity::Error);
+  }
+  C.Seen.clear();
+  {
+    // Both off: nothing.
+    DiagnosticOptions O;
+    ASSERT_FALSE(O.applyFlag("no-opaque-sql"));
+    ASSERT_FALSE(O.applyFlag("no-multiple-heads"));
+    DiagnosticEngine E(SM, O);
+    E.setConsumer(&C);
+    E.report(WithFallback(0));
+    EXPECT_TRUE(C.Seen.empty());
+  }
+  {
+    // A suppression that names the fallback's rule silences the diagnostic,
+    // and is used; one that names neither rule does not.
+    DiagnosticEngine E(SM);
+    E.setConsumer(&C);
+    E.addSuppression(
+        {range(Buf1, 1, 2), range(Buf1, 20, 30), {Rule::MultipleHeads}, false});
+    E.addSuppression(
+        {range(Buf1, 3, 4), range(Buf1, 31, 40), {Rule::UnknownRule}, false});
+    E.report(WithFallback(25));
+    E.report(WithFallback(35));
+    ASSERT_EQ(C.Seen.size(), 1u);
+    EXPECT_EQ(C.Seen[0].Range.Start, at(Buf1, 35));
+    E.finish();
+    ASSERT_EQ(C.Seen.size(), 2u);
+    EXPECT_EQ(C.Seen[1].TheRule, Rule::UnusedSuppression);
+    EXPECT_EQ(C.Seen[1].Range.Start, at(Buf1, 3));
+  }
+  C.Seen.clear();
+  {
+    // The rule off: a suppression of it silences the fallback too.
+    DiagnosticOptions O;
+    ASSERT_FALSE(O.applyFlag("no-opaque-sql"));
+    DiagnosticEngine E(SM, O);
+    E.setConsumer(&C);
+    E.addSuppression(
+        {range(Buf1, 1, 2), range(Buf1, 20, 30), {Rule::OpaqueSql}, false});
+    E.report(WithFallback(25));
+    E.report(WithFallback(35));
+    ASSERT_EQ(C.Seen.size(), 1u);
+    EXPECT_EQ(C.Seen[0].TheRule, Rule::MultipleHeads);
+    EXPECT_EQ(C.Seen[0].Range.Start, at(Buf1, 35));
+  }
 }
 
 TEST_F(EngineTest, UnusedSuppressionsAreNotesAtFinish) {
