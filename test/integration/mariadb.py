@@ -16,6 +16,10 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * rowsize/...      mysql-row-too-large: 140 random tables and added columns
                      at MySQL's 65,535-byte row limit, under it and over it;
                      MariaDB accepts exactly those migc accepts;
+  * onlineddl/...    mysql-blocking-alter: 36 operations on tables with rows,
+                     run with ALGORITHM=INPLACE, LOCK=NONE: MariaDB refuses
+                     exactly those migc reports as ALGORITHM=COPY, and takes
+                     them with ALGORITHM=COPY, LOCK=SHARED;
   * volatile/...     gen_random_uuid(), random() and clock_timestamp() as
                      defaults (of old and new rows) and in an update: a value
                      of its own per row; MariaDB refuses them in a check;
@@ -1030,6 +1034,148 @@ def test_row_size(checks, server, migc, tmp):
                   "\n".join(wrong[:10]))
 
 
+# ----------------------------------------------------------- online DDL ----
+
+BLOCKING_RULE = "mysql-blocking-alter"
+# Operations on tables with rows: each is one migration after `base`.
+ONLINE_CASES = [
+    ("int_bigint", "alter column users.age type bigint;"),
+    ("smallint_int", "alter column users.small type int;"),
+    ("varchar_wider", "alter column users.code type varchar(63);"),
+    ("varchar_160_800", "alter column users.code type varchar(200);"),
+    ("varchar_80_800", "alter column users.name type varchar(200);"),
+    ("varchar_10_64", "alter column users.short type varchar(64);"),
+    ("varchar_400_800", "alter column users.wide type varchar(200);"),
+    ("varchar_wider_short", "alter column users.name type varchar(63);"),
+    ("varchar_narrower", "alter column users.code type varchar(30);"),
+    ("varchar_text", "alter column users.name type text;"),
+    ("decimal_wider", "alter column users.price type decimal(12,2);"),
+    ("int_varchar", "alter column users.age type varchar(20);"),
+    ("char_wider", "alter column users.flag type char(20);"),
+    ("add_nullable", "add column users.extra int;"),
+    ("add_default", "add column users.extra int not null default 5;"),
+    ("add_text_default", "add column users.extra text not null default 'x';"),
+    ("add_unique", "add column users.extra int unique;"),
+    ("add_check_col", "add column users.extra int check (extra > 0);"),
+    ("add_fk_col", "add column users.extra bigint references orgs (id);"),
+    ("add_volatile", "add column users.extra uuid default gen_random_uuid();"),
+    ("drop_column", "drop column users.note;"),
+    ("rename_column", "rename column users.note to remark;"),
+    ("set_default", "alter column users.age set default 3;"),
+    ("drop_default", "alter column users.small drop default;"),
+    ("set_not_null", "alter column users.price set not null;"),
+    ("drop_not_null", "alter column users.small drop not null;"),
+    ("create_index", "create index users_code_idx on users (code);"),
+    ("create_unique_index", "create unique index users_code_key on users (code);"),
+    ("drop_index", "drop index users_age_idx;"),
+    ("add_check", "add constraint users_age_pos on users check (age >= 0);"),
+    ("add_fk", "add constraint users_org_fk on users foreign key (org_id) references orgs (id);"),
+    ("add_unique_key", "add constraint users_code_key on users unique (code);"),
+    ("add_primary_key", "add constraint keyed_pkey on keyed primary key (id);"),
+    ("drop_check", "drop constraint users_small_check on users;"),
+    ("drop_primary_key", "drop constraint orgs_pkey on orgs;"),
+    ("rename_table", "rename table users to accounts;"),
+]
+ONLINE_BASE = """migration base { up {
+  create table orgs (id bigint primary key, name text);
+  create table users (id bigint primary key, age int, small smallint not null default 1 check (small >= 0),
+    name varchar(20), code varchar(40), short varchar(10), wide varchar(100), price decimal(10,2), flag char(10), note text, org_id bigint);
+  create index users_age_idx on users (age);
+  create table keyed (id int not null, slug varchar(20));
+  insert into orgs (id, name) values (1, 'a'), (2, 'b');
+  insert into users (id, age, small, name, code, price, flag, note, org_id)
+    values (1, 30, 2, 'ann', 'x1', 1.50, 'f', 'n', 1), (2, 40, 3, 'bob', 'x2', 2.50, 'g', 'm', 2);
+  insert into keyed (id, slug) values (1, 'a'), (2, 'b');
+} }
+"""
+
+
+def _with_clauses(up_path, algorithm_lock):
+    """The emitted script with ALGORITHM/LOCK clauses on each ALTER TABLE
+    (only LOCK where the script names its algorithm)."""
+    with open(up_path, encoding="utf-8") as f:
+        text = f.read()
+    out = []
+    for stmt in re.split(r"(?<=;)\n", text):
+        body = stmt.strip()
+        if re.search(r"^ALTER TABLE ", body, re.M):
+            algo, lock = algorithm_lock
+            extra = (", LOCK=%s" % lock if "ALGORITHM=" in body
+                     else ", ALGORITHM=%s, LOCK=%s" % (algo, lock))
+            stmt = stmt.rstrip().rstrip(";") + extra + ";"
+        out.append(stmt)
+    return "\n".join(out) + "\n"
+
+
+def test_online_ddl(checks, server, migc, tmp):
+    work = os.path.join(tmp, "onlineddl")
+    # One project per case (the base and the case), so that every case runs
+    # on the base tables as they are.
+    reported, emitted, errors = {}, {}, []
+    for name, op in ONLINE_CASES:
+        proj = os.path.join(work, name)
+        os.makedirs(proj)
+        with open(os.path.join(proj, "migc.toml"), "w") as f:
+            f.write('[check]\ntargets = ["mysql"]\nmariadb-version = "10.11"\n')
+        with open(os.path.join(proj, "0000_base.mig"), "w") as f:
+            f.write(ONLINE_BASE)
+        with open(os.path.join(proj, "0001_%s.mig" % name), "w") as f:
+            f.write("migration %s { requires base; up { %s } }\n" % (name, op))
+        r = run([migc, "check", "--format=json", proj])
+        try:
+            diags = json.loads(r.stdout)
+        except ValueError:
+            errors.append("%s: no JSON: %s" % (name, r.stderr[-300:]))
+            continue
+        for d in diags:
+            if d["rule"] == BLOCKING_RULE:
+                reported[name] = d["message"]
+            elif d["severity"] == "error":
+                errors.append("%s: %s" % (name, d["message"]))
+        emitted[name] = {m: up for (_, m), up, _ in migc_emit_dir(
+            migc, proj, os.path.join(work, name + ".emitted"))}
+    checks.record("onlineddl: migc reports no errors", not errors,
+                  "\n".join(errors[:5]))
+    if errors:
+        return
+    wrong = []
+    for name, _ in ONLINE_CASES:
+        copies = name in reported
+        if copies and "ALGORITHM=COPY" not in reported[name]:
+            wrong.append("%s: the message names no ALGORITHM=COPY" % name)
+        # Online: INPLACE with LOCK=NONE (INSTANT and NOCOPY are INPLACE
+        # too); refused exactly when migc says COPY.
+        results = {}
+        for al in (("INPLACE", "NONE"), ("COPY", "SHARED")):
+            server.create_db("onlineddl")
+            ok, err = server.apply("onlineddl", emitted[name]["base"])
+            if not ok:
+                wrong.append("base: %s" % err[-300:])
+                break
+            script = os.path.join(work, "%s.%s.sql" % (name, al[0]))
+            with open(script, "w", encoding="utf-8") as f:
+                f.write(_with_clauses(emitted[name][name], al))
+            results[al] = server.apply("onlineddl", script)
+        if len(results) < 2:
+            break
+        ok_online, err_online = results[("INPLACE", "NONE")]
+        ok_copy, err_copy = results[("COPY", "SHARED")]
+        if ok_online == copies or (not ok_online and "not supported" not in err_online):
+            wrong.append("%s: migc says %s, MariaDB %s online" % (
+                name, "COPY" if copies else "online",
+                "accepts it" if ok_online else "refuses it: " + err_online[-200:]))
+        if not ok_copy:
+            wrong.append("%s: MariaDB refuses ALGORITHM=COPY, LOCK=SHARED: %s"
+                         % (name, err_copy[-200:]))
+    checks.record("onlineddl: MariaDB runs online (INPLACE, LOCK=NONE) exactly "
+                  "the %d of %d operations migc does not report, and the %d "
+                  "reported with ALGORITHM=COPY, LOCK=SHARED"
+                  % (len(ONLINE_CASES) - len(reported), len(ONLINE_CASES),
+                     len(reported)),
+                  not wrong and 5 < len(reported) < len(ONLINE_CASES) - 5,
+                  "\n".join(wrong[:12]))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--only", action="append",
@@ -1056,6 +1202,7 @@ def main():
                 args.examples, "shop"), tmp)),
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
+            ("onlineddl", lambda: test_online_ddl(checks, server, migc, tmp)),
             ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
