@@ -153,7 +153,10 @@ private:
         .note(O.IR.Range, "if the data may still be needed, keep " +
                               object(What) +
                               " until a later migration; if not, say why with "
-                              "`-- migc-ignore: drop-loses-data <reason>`");
+                              "`-- migc-ignore: drop-loses-data <reason>`. "
+                              "Either way, drop it only once no running "
+                              "version of the application reads it (during "
+                              "a rolling deploy the old one still does)");
   }
 
   /// The older object the current operation drops.
