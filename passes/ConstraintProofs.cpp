@@ -158,8 +158,8 @@ std::string describeViolated(const std::optional<smt::Blame> &V) {
 
 class Prover {
 public:
-  Prover(smt::Prover &P, const Migration &M, DiagList &Out)
-      : P(P), M(M), Out(Out) {}
+  Prover(smt::Prover &P, const Migration &M, DiagList &Out, bool Postgres)
+      : P(P), M(M), Out(Out), Postgres(Postgres) {}
 
   void run(const ProofSnapshots &Snaps) {
     P.beginMigration();
@@ -186,6 +186,9 @@ private:
   smt::Prover &P;
   const Migration &M;
   DiagList &Out;
+  /// Whether the project targets PostgreSQL: a not-null column without a
+  /// default fails there, where MySQL fills it (mysql-implicit-default).
+  bool Postgres;
   /// Proving the operations of `down`: only whether each can fail on the
   /// rows `up` allows, said as such.
   bool InDown = false;
@@ -475,6 +478,8 @@ private:
         return;
       if (!O.NewColumn.Nullable && !O.NewColumn.Default &&
           !O.NewColumn.Identity) {
+        if (!Postgres)
+          return;
         Out.emplace_back(
             Rule::ConstraintMayFail, O.Range,
             "adding not-null column " + dotted(O.TableName, O.NewColumn.Name) +
@@ -792,7 +797,7 @@ private:
 };
 
 void ProofWork::run(unsigned Thread, DiagList &Out) {
-  Prover(Owner.prover(Thread), M, Out).run(Snaps);
+  Prover(Owner.prover(Thread), M, Out, Owner.Ctx.Targets.Postgres).run(Snaps);
 }
 
 } // namespace

@@ -1176,6 +1176,89 @@ def test_online_ddl(checks, server, migc, tmp):
                   "\n".join(wrong[:12]))
 
 
+
+# ------------------------------------------------------------- implicit ----
+# What mysql-implicit-default says, on the server: a not-null column added
+# without a default to a table with rows, for every type migc has. In the
+# default sql_mode and in strict mode, MariaDB must accept the emitted
+# ALTER TABLE and give every existing row the value migc's warning names
+# (read back as text), or refuse it exactly where migc is silent.
+
+IMPLICIT_TYPES = ["smallint", "int", "bigint", "decimal(10,2)", "real",
+                  "double", "bool", "text", "varchar(20)", "char(3)", "bytes",
+                  "date", "time", "timestamp", "timestamptz", "uuid", "json"]
+IMPLICIT_RULE = "mysql-implicit-default"
+# What the server prints for the value each message names.
+IMPLICIT_SAID = {"0": {"0", "0.00"}, "false (0)": {"0"},
+                 "the empty string": {""}, "an empty byte string": {""},
+                 "00:00:00": {"00:00:00.000000"},
+                 "the zero date 0000-00-00": {"0000-00-00"},
+                 "the zero timestamp 0000-00-00 00:00:00":
+                 {"0000-00-00 00:00:00.000000"}}
+IMPLICIT_MESSAGE = re.compile(r"gives every existing row of `\w+` (.+?), a "
+                              r"value nobody wrote")
+
+
+def test_implicit(checks, server, migc, tmp):
+    work = os.path.join(tmp, "implicit")
+    wrong, seen = [], 0
+    for n, ty in enumerate(IMPLICIT_TYPES):
+        proj = os.path.join(work, "t%d" % n)
+        os.makedirs(proj)
+        with open(os.path.join(proj, "migc.toml"), "w") as f:
+            f.write('[check]\ntargets = ["mysql"]\nmariadb-version = "10.11"\n')
+        with open(os.path.join(proj, "0000_base.mig"), "w") as f:
+            f.write("migration base { up { create table imp (id int primary "
+                    "key); insert into imp (id) values (1), (2), (3); } }\n")
+        with open(os.path.join(proj, "0001_add.mig"), "w") as f:
+            f.write("migration add { requires base; up { add column imp.c %s "
+                    "not null; } }\n" % ty)
+        r = run([migc, "check", "--format=json", proj])
+        try:
+            diags = json.loads(r.stdout)
+        except ValueError:
+            wrong.append("%s: no JSON: %s" % (ty, r.stderr[-300:]))
+            continue
+        said = None
+        for d in diags:
+            if d["rule"] == IMPLICIT_RULE:
+                m = IMPLICIT_MESSAGE.search(d["message"])
+                said = m.group(1) if m else "(unreadable: %s)" % d["message"]
+        scripts = {m: up for (_, m), up, _ in migc_emit_dir(
+            migc, proj, os.path.join(work, "t%d.emitted" % n))}
+        for mode in ("", "SET SESSION sql_mode = CONCAT(@@sql_mode, "
+                     "',STRICT_ALL_TABLES');"):
+            server.create_db("implicit")
+            ok, err = server.apply("implicit", scripts["base"])
+            if not ok:
+                wrong.append("%s: base: %s" % (ty, err[-200:]))
+                break
+            with open(scripts["add"], encoding="utf-8") as f:
+                ok, _, err = server.sql("implicit", mode + f.read())
+            label = "%s (%s)" % (ty, "strict" if mode else "default mode")
+            if said is None:
+                if ok:
+                    wrong.append("%s: migc is silent, MariaDB accepts it" % label)
+                continue
+            if not ok:
+                wrong.append("%s: migc says the rows get %s, MariaDB refuses "
+                             "it: %s" % (label, said, err[-200:]))
+                continue
+            ok, out, err = server.sql(
+                "implicit", "SELECT DISTINCT CAST(c AS CHAR) FROM imp;")
+            got = set(out.split("\n")) - {""} if out.strip() else {""}
+            if not ok or got - IMPLICIT_SAID.get(said, {said}):
+                wrong.append("%s: migc says %s, the rows hold %s" % (
+                    label, said, sorted(got) if ok else err))
+            seen += 1
+    checks.record("implicit: for %d types, MariaDB 10.11 gives the rows the "
+                  "value mysql-implicit-default names, in the default and in "
+                  "strict mode, and refuses where it is silent"
+                  % len(IMPLICIT_TYPES), not wrong, "\n".join(wrong[:8]))
+    checks.record("implicit: the rule spoke for most types", seen >= 20,
+                  str(seen))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--only", action="append",
@@ -1203,6 +1286,7 @@ def main():
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
             ("onlineddl", lambda: test_online_ddl(checks, server, migc, tmp)),
+            ("implicit", lambda: test_implicit(checks, server, migc, tmp)),
             ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
