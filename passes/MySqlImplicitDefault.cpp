@@ -75,8 +75,8 @@ public:
   void afterOp(const ir::OpStep &O, const ir::Schema &After,
                bool Applied) override {
     const ir::Op &Op = O.IR;
-    bool Speaks = Ctx.Targets.MySql && !Ctx.Targets.Postgres &&
-                  !O.Synthesized && Applied;
+    bool Speaks =
+        Ctx.Targets.MySql && !Ctx.Targets.Postgres && !O.Synthesized && Applied;
     if (Speaks && Op.Kind == ir::OpKind::AddColumn &&
         !New.isNewTable(Op.TableName) && !Op.NewColumn.Nullable &&
         !Op.NewColumn.Default && !Op.NewColumn.Identity)
@@ -107,9 +107,10 @@ private:
     else
       D.note(Op.Range, "add it nullable, fill it with an `update`, then "
                        "`alter column " +
-                           Col + " set not null;`, or give it a default "
-                                 "(the implicit one is no value PostgreSQL "
-                                 "can hold)");
+                           Col +
+                           " set not null;`, or give it a default "
+                           "(the implicit one is no value PostgreSQL "
+                           "can hold)");
   }
 };
 
