@@ -478,6 +478,22 @@ def apply(server, db, path):
     return r.returncode == 0, psql_error(r)
 
 
+def seeded_db(checks, server, migc, path, work, db, part, tables, rows_sql):
+    """Emits the project at path, creates db, runs the migration named
+    tables and then rows_sql in it, and records "<part>: the tables exist,
+    with rows". Returns the emitted up scripts by migration name, or None."""
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    by_name = {name: up for (_, name), up, _ in files}
+    server.create_db(db)
+    ok, err = apply(server, db, by_name[tables])
+    if ok:
+        r = server.psql(db, sql=rows_sql)
+        ok, err = r.returncode == 0, r.stderr
+    if not checks.record("%s: the tables exist, with rows" % part, ok, err):
+        return None
+    return by_name
+
+
 def check_compare(checks, name, server, db, expected):
     common.compare_catalog(checks, name, expected,
                            lambda: read_catalog(server, db), compare_schema)
@@ -938,20 +954,18 @@ def test_backfills(checks, server, migc, tmp):
                          and r.stderr.count("[backfill-mixed-with-ddl]") == 3,
                          r.stderr):
         return
-    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
     db = "backfills"
-    server.create_db(db)
-    ok, err = apply(server, db, files[0][1])
-    if ok:
-        rows = ";".join(
-            "INSERT INTO %s SELECT g, g, g FROM generate_series(1, %d) g"
-            % (t, BACKFILL_ROWS) for t in ("bf_add", "bf_idx", "bf_fk",
-                                           "bf_ok"))
-        r = server.psql(db, sql="INSERT INTO bf_ref VALUES (1);" + rows)
-        ok, err = r.returncode == 0, r.stderr
-    if not checks.record("backfills: the tables exist, with rows", ok, err):
+    rows = ";".join(
+        "INSERT INTO %s SELECT g, g, g FROM generate_series(1, %d) g"
+        % (t, BACKFILL_ROWS) for t in ("bf_add", "bf_idx", "bf_fk", "bf_ok"))
+    by_name = seeded_db(checks, server, migc, path, work, db, "backfills",
+                        "backfill_tables",
+                        "INSERT INTO bf_ref VALUES (1);" + rows)
+    if by_name is None:
         return
-    for (_, name), up, _ in files[1:]:
+    for name, up in by_name.items():
+        if name == "backfill_tables":
+            continue
         table = "bf_" + name.split("_", 1)[1]
         backfill_case(checks, server, db, table, script_statements(up),
                       said.get(table))
@@ -1732,18 +1746,13 @@ def test_constraints(checks, server, migc, tmp):
                          "operation", r.returncode == 0 and
                          sorted(warned) == expected, r.stderr):
         return
-    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
-    by_name = {name: up for (_, name), up, _ in files}
     db = "constraints"
-    server.create_db(db)
-    ok, err = apply(server, db, by_name["nv_tables"])
-    if ok:
-        r = server.psql(db, sql=(
-            "INSERT INTO nv_parent SELECT g FROM generate_series(1, 10) g; "
-            "INSERT INTO nv_child SELECT g, g % 10 + 1, g, g, g "
-            "FROM generate_series(1, 1000) g"))
-        ok, err = r.returncode == 0, r.stderr
-    if not checks.record("constraints: the tables exist, with rows", ok, err):
+    by_name = seeded_db(
+        checks, server, migc, path, work, db, "constraints", "nv_tables",
+        "INSERT INTO nv_parent SELECT g FROM generate_series(1, 10) g; "
+        "INSERT INTO nv_child SELECT g, g % 10 + 1, g, g, g "
+        "FROM generate_series(1, 1000) g")
+    if by_name is None:
         return
     cc = ConstraintChecks(checks, server, db)
     # The plain forms, each rolled back: the locks and the scan migc names.
@@ -2032,17 +2041,12 @@ def test_keys(checks, server, migc, tmp):
                          and r.stderr.count("[key-locks-table]") == 4,
                          r.stderr):
         return
-    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
-    by_name = {name: up for (_, name), up, _ in files}
     db = "keys"
-    server.create_db(db)
-    ok, err = apply(server, db, by_name["uk_tables"])
-    if ok:
-        r = server.psql(db, sql=(
-            "INSERT INTO uk_t SELECT g, g, g FROM generate_series(1, 1000) g; "
-            "INSERT INTO uk_n SELECT g, g FROM generate_series(1, 1000) g"))
-        ok, err = r.returncode == 0, r.stderr
-    if not checks.record("keys: the tables exist, with rows", ok, err):
+    by_name = seeded_db(
+        checks, server, migc, path, work, db, "keys", "uk_tables",
+        "INSERT INTO uk_t SELECT g, g, g FROM generate_series(1, 1000) g; "
+        "INSERT INTO uk_n SELECT g, g FROM generate_series(1, 1000) g")
+    if by_name is None:
         return
     kc = KeyChecks(checks, server, db)
     for name in expected:
