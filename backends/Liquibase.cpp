@@ -534,13 +534,6 @@ void opChanges(const Op &O, const Schema &S, std::vector<Elem> &Out) {
   }
 }
 
-bool concurrent(const std::vector<Op> &Ops) {
-  return llvm::any_of(Ops, [](const Op &O) {
-    return O.Concurrently &&
-           (O.Kind == OpKind::CreateIndex || O.Kind == OpKind::DropIndex);
-  });
-}
-
 /// A name for a message: printable ASCII kept, anything else as \xNN.
 std::string printable(llvm::StringRef S) {
   std::string Out;
@@ -561,7 +554,8 @@ Elem changeSet(const Migration &M, std::vector<Elem> Up,
   CS.attr("id", M.Name)
       .attr("author", M.Author ? *M.Author : "migc")
       .attr("objectQuotingStrategy", "QUOTE_ALL_OBJECTS");
-  bool NoTransaction = concurrent(M.Up) || (M.Down && concurrent(*M.Down));
+  bool NoTransaction =
+      !runsInTransaction(M, M.Up) || (M.Down && !runsInTransaction(M, *M.Down));
   if (NoTransaction)
     CS.attr("runInTransaction", "false");
   if (M.Description)

@@ -200,10 +200,7 @@ void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
   if (M.Description)
     OS << sqlComment(*M.Description) << "\n";
   // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
-  bool Transaction = llvm::none_of(Ops, [](const Op &O) {
-    return O.Concurrently &&
-           (O.Kind == OpKind::CreateIndex || O.Kind == OpKind::DropIndex);
-  });
+  bool Transaction = runsInTransaction(M, Ops);
   if (!Transaction)
     OS << "-- not in a transaction: it builds or drops an index "
           "concurrently\n";

@@ -294,6 +294,16 @@ Schema::referencesTo(llvm::StringRef Target) const {
   return Out;
 }
 
+bool forbidsTransaction(const Op &O) {
+  return O.Concurrently &&
+         (O.Kind == OpKind::CreateIndex || O.Kind == OpKind::DropIndex);
+}
+
+bool runsInTransaction(const Migration &M, const std::vector<Op> &Block) {
+  (void)M;
+  return llvm::none_of(Block, forbidsTransaction);
+}
+
 llvm::StringRef opName(OpKind K) {
   switch (K) {
 #define MIGC_OP(Id, Text)                                                      \

@@ -213,6 +213,13 @@ struct Migration {
   bool DownSynthesized = false;
 };
 
+/// Whether PostgreSQL refuses to run O inside a transaction block (an index
+/// built or dropped concurrently).
+bool forbidsTransaction(const Op &O);
+/// Whether Block, the up or the down of M, runs as one transaction on
+/// PostgreSQL. Every backend and every pass asks this one question.
+bool runsInTransaction(const Migration &M, const std::vector<Op> &Block);
+
 llvm::StringRef opName(OpKind K);
 llvm::StringRef constraintKindName(ConstraintKind K);
 llvm::StringRef refActionName(RefAction A);

@@ -36,6 +36,11 @@ struct MigrationStep {
   DiagList &Diags;
 };
 
+/// The operations of block B of M; complete from the block's end on.
+inline const std::vector<Op> &blockOps(const Migration &M, BlockKind B) {
+  return B == BlockKind::Up ? M.Up : *M.Down;
+}
+
 /// One operation of a block.
 struct OpStep {
   const MigrationStep &M;

@@ -102,8 +102,6 @@ public:
     if (O.Synthesized || !Applied)
       return;
     const ir::Op &Op = O.IR;
-    if (Op.Concurrently)
-      OutsideTransaction = true;
     std::string T = Op.Kind == ir::OpKind::CreateIndex ? Op.NewIndex.Table
                     : Op.Kind == ir::OpKind::DropIndex ? DroppedFrom
                                                        : Op.TableName;
@@ -123,12 +121,12 @@ public:
 
   void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
                 const ir::Schema &After) override {
-    if (!Synthesized && !OutsideTransaction && Ctx.Targets.Postgres)
+    if (!Synthesized && Ctx.Targets.Postgres &&
+        ir::runsInTransaction(M.IR, ir::blockOps(M.IR, B)))
       for (const auto &[Id, S] : Tables)
         report(M, S);
     Tables.clear();
     Ids.clear();
-    OutsideTransaction = false;
   }
 
 private:
@@ -206,7 +204,6 @@ private:
   /// Current name -> identity, following renames.
   std::map<std::string, unsigned> Ids;
   unsigned NextId = 0;
-  bool OutsideTransaction = false;
   /// The table of the index the current `drop index` drops.
   std::string DroppedFrom;
 };

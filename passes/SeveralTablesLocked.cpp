@@ -59,9 +59,6 @@ public:
     if (O.Synthesized || !Applied)
       return;
     const ir::Op &Op = O.IR;
-    if (Op.Concurrently && (Op.Kind == ir::OpKind::CreateIndex ||
-                            Op.Kind == ir::OpKind::DropIndex))
-      OutsideTransaction = true;
     if (!hasErrorIn(O)) {
       // Only tables an earlier statement locked are held while this one
       // waits: a foreign key locks both its tables at once.
@@ -75,8 +72,8 @@ public:
 
   void endBlock(const ir::MigrationStep &M, ir::BlockKind B, bool Synthesized,
                 const ir::Schema &After) override {
-    if (!Synthesized && Ctx.Targets.Postgres && !Reported &&
-        !OutsideTransaction && Second) {
+    if (!Synthesized && Ctx.Targets.Postgres && !Reported && Second &&
+        ir::runsInTransaction(M.IR, ir::blockOps(M.IR, B))) {
       report(M);
       Reported = true;
     }
@@ -86,7 +83,6 @@ public:
 private:
   void startBlock() {
     HeldLocks.clear();
-    OutsideTransaction = false;
     Second.reset();
     SecondAt = llvm::SMRange();
   }
@@ -145,7 +141,6 @@ private:
   llvm::SMRange SecondAt;
   /// The block builds or drops an index concurrently: it runs outside a
   /// transaction.
-  bool OutsideTransaction = false;
   /// One diagnostic per migration: `up` first, then its written `down`.
   bool Reported = false;
 };
