@@ -212,15 +212,18 @@ const char *liquibaseAction(RefAction A) {
   return "NO ACTION";
 }
 
-/// The PostgreSQL statement of O as a <sql> change.
-Elem sqlChange(const Op &O) {
+/// A PostgreSQL statement as a <sql> change.
+Elem sqlText(std::string Text) {
   Elem E("sql");
   E.attr("dbms", "postgresql")
       .attr("splitStatements", "false")
       .attr("stripComments", "false")
-      .text(postgresStatement(O));
+      .text(std::move(Text));
   return E;
 }
+
+/// The PostgreSQL statement of O as a <sql> change.
+Elem sqlChange(const Op &O) { return sqlText(postgresStatement(O)); }
 
 Elem sqlConstraint(llvm::StringRef Table, const Constraint &C) {
   Op O;
@@ -547,6 +550,32 @@ std::string printable(llvm::StringRef S) {
   return Out;
 }
 
+/// M's timeouts around Changes, as the PostgreSQL script sets them: SET
+/// LOCAL in the changeSet's transaction, else SET and, after the last
+/// change, RESET (Liquibase keeps one connection for the whole update).
+void withTimeouts(const Migration &M, bool Transaction,
+                  std::vector<Elem> &Changes) {
+  if (Changes.empty())
+    return;
+  std::vector<Elem> Before, After;
+  for (auto [Name, T] : {std::pair{"lock_timeout", &M.LockTimeout},
+                         std::pair{"statement_timeout", &M.StatementTimeout}})
+    if (*T) {
+      Before.push_back(sqlText((Transaction ? "SET LOCAL " : "SET ") +
+                               std::string(Name) + " = " +
+                               quoteLiteral((*T)->Text)));
+      if (!Transaction)
+        After.push_back(sqlText("RESET " + std::string(Name)));
+    }
+  if (Before.empty())
+    return;
+  for (Elem &E : Changes)
+    Before.push_back(std::move(E));
+  for (Elem &E : After)
+    Before.push_back(std::move(E));
+  Changes = std::move(Before);
+}
+
 /// The changeSet of M, with the changes of its up and its down.
 Elem changeSet(const Migration &M, std::vector<Elem> Up,
                std::optional<std::vector<Elem>> Down) {
@@ -558,6 +587,9 @@ Elem changeSet(const Migration &M, std::vector<Elem> Up,
       !runsInTransaction(M, M.Up) || (M.Down && !runsInTransaction(M, *M.Down));
   if (NoTransaction)
     CS.attr("runInTransaction", "false");
+  withTimeouts(M, !NoTransaction, Up);
+  if (Down)
+    withTimeouts(M, !NoTransaction, *Down);
   if (M.Description)
     CS.kid(Elem("comment").text(*M.Description));
   for (Elem &E : Up)

@@ -1126,6 +1126,8 @@ void ScriptBuilder::write(llvm::raw_ostream &OS) {
 } // namespace
 
 namespace {
+void writeTimeouts(const Migration &M, llvm::raw_ostream &OS);
+
 void writeHeader(const Migration &M, llvm::StringRef Direction,
                  llvm::raw_ostream &OS) {
   OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")")
@@ -1144,6 +1146,42 @@ void writeHeader(const Migration &M, llvm::StringRef Direction,
         "are valid with\n"
         "-- and without NO_BACKSLASH_ESCAPES.\n"
         "SET NAMES utf8mb4 COLLATE utf8mb4_bin;\n";
+  writeTimeouts(M, OS);
+}
+
+/// Whole seconds, rounded up: MySQL's lock waits count seconds, from 1.
+std::string seconds(uint64_t Ms) { return std::to_string((Ms + 999) / 1000); }
+
+/// The migration's timeouts as session settings (MySQL has no SET LOCAL:
+/// DDL commits on its own). lock_timeout bounds the wait for a table's
+/// metadata lock (DDL) and for row locks (data changes); statement_timeout
+/// is MariaDB's max_statement_time, in a comment only MariaDB runs (MySQL
+/// 8.0's max_execution_time bounds SELECT alone). '0' leaves the server's
+/// own setting.
+void writeTimeouts(const Migration &M, llvm::raw_ostream &OS) {
+  if (M.LockTimeout && M.LockTimeout->Ms) {
+    if (M.LockTimeout->Ms % 1000)
+      OS << sqlComment("lock_timeout " + M.LockTimeout->Text +
+                       ": MySQL counts whole seconds, rounded up")
+         << "\n";
+    OS << "SET SESSION lock_wait_timeout = " << seconds(M.LockTimeout->Ms)
+       << ", innodb_lock_wait_timeout = " << seconds(M.LockTimeout->Ms)
+       << ";\n";
+  }
+  if (M.StatementTimeout && M.StatementTimeout->Ms)
+    OS << "/*M! SET SESSION max_statement_time = "
+       << M.StatementTimeout->Ms / 1000 << "."
+       << std::to_string(1000 + M.StatementTimeout->Ms % 1000).substr(1)
+       << " */;\n";
+}
+
+/// The session settings writeTimeouts changed, put back.
+void resetTimeouts(const Migration &M, llvm::raw_ostream &OS) {
+  if (M.LockTimeout && M.LockTimeout->Ms)
+    OS << "SET SESSION lock_wait_timeout = DEFAULT, "
+          "innodb_lock_wait_timeout = DEFAULT;\n";
+  if (M.StatementTimeout && M.StatementTimeout->Ms)
+    OS << "/*M! SET SESSION max_statement_time = DEFAULT */;\n";
 }
 
 /// MySQL needs the schema around each operation (a MODIFY COLUMN restates
@@ -1165,6 +1203,7 @@ class MySQLBackend : public SteppedBackend<ScriptBackend> {
     for (const Step &St : Ops)
       B.op(*St.IR, St.Before, St.After);
     B.write(OS);
+    resetTimeouts(M.IR, OS);
     OS << "\n";
     for (Diagnostic &D : B.Refused)
       M.Diags.push_back(std::move(D));

@@ -199,17 +199,31 @@ void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
      << "\n";
   if (M.Description)
     OS << sqlComment(*M.Description) << "\n";
-  // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
   bool Transaction = runsInTransaction(M, Ops);
-  if (!Transaction)
+  if (Transaction)
+    OS << "BEGIN;\n";
+  else if (M.NoTransaction)
+    OS << "-- not in a transaction: the migration says `transaction none;`\n";
+  else // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
     OS << "-- not in a transaction: it builds or drops an index "
           "concurrently\n";
-  else
-    OS << "BEGIN;\n";
+  // In a transaction, SET LOCAL ends with it; outside one, the session's
+  // setting is put back after the last statement.
+  std::vector<llvm::StringRef> Set;
+  for (auto [Name, T] : {std::pair{"lock_timeout", &M.LockTimeout},
+                         std::pair{"statement_timeout", &M.StatementTimeout}})
+    if (*T) {
+      OS << (Transaction ? "SET LOCAL " : "SET ") << Name << " = "
+         << quoteLiteral((*T)->Text) << ";\n";
+      Set.push_back(Name);
+    }
   for (const Op &O : Ops)
     OS << postgresStatement(O) << "\n";
   if (Transaction)
     OS << "COMMIT;\n";
+  else
+    for (llvm::StringRef Name : Set)
+      OS << "RESET " << Name << ";\n";
   OS << "\n";
 }
 

@@ -8,8 +8,10 @@
 #ifndef MIGC_FRONTEND_AST_H
 #define MIGC_FRONTEND_AST_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -152,6 +154,19 @@ struct Op {
   std::optional<Name> Dialect;
 };
 
+/// A timeout clause (`lock_timeout '2s';`): the text written and its
+/// milliseconds.
+struct Timeout {
+  std::string Text;
+  uint64_t Ms = 0;
+  llvm::SMRange Range;
+};
+
+/// The milliseconds of a timeout as PostgreSQL spells one: digits and a unit
+/// (ms, s, min, h or d; milliseconds without one). None when Text is not
+/// such a duration, or is beyond PostgreSQL's limit (2147483647 ms).
+std::optional<uint64_t> parseTimeout(llvm::StringRef Text);
+
 struct Migration {
   Name MigName;
   llvm::SMRange Range;
@@ -159,6 +174,9 @@ struct Migration {
   std::optional<std::string> Author, Description;
   std::optional<std::string> Irreversible;
   llvm::SMRange IrreversibleRange;
+  std::optional<Timeout> LockTimeout, StatementTimeout;
+  /// `transaction none;`: where it is written, when it is.
+  std::optional<llvm::SMRange> NoTransaction;
   bool HasUp = false;
   std::vector<Op> Up;
   std::optional<std::vector<Op>> Down;

@@ -3,6 +3,8 @@
 #include "frontend/BuildAST.h"
 
 #include "antlr4-runtime.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace migc::frontend {
 
@@ -125,6 +127,29 @@ void duplicateItem(llvm::SMRange At, llvm::StringRef What, BuildContext &Ctx) {
                              "`; this one repeats it");
 }
 
+/// A timeout clause's value, or a diagnostic at it.
+std::optional<ast::Timeout> timeoutOf(llvm::StringRef Clause,
+                                      antlr4::tree::TerminalNode *N,
+                                      BuildContext &Ctx) {
+  std::optional<std::string> Text = stringOf(N, Ctx);
+  if (!Text)
+    return std::nullopt;
+  llvm::SMRange At = Ctx.range(N->getSymbol());
+  std::optional<uint64_t> Ms = ast::parseTimeout(*Text);
+  if (!Ms) {
+    Ctx.Diags
+        .emplace_back(Rule::MalformedMigration, At,
+                      "`" + Clause.str() +
+                          "` takes a duration such as '2s', "
+                          "'500ms' or '1min'; " +
+                          quote(*Text) + " is not one that PostgreSQL accepts")
+        .note(At, "write digits and a unit (ms, s, min, h or d), at most "
+                  "2147483647ms; '0' turns the timeout off");
+    return std::nullopt;
+  }
+  return ast::Timeout{*Text, *Ms, At};
+}
+
 void buildItem(MigParser::MigrationItemContext *I, ast::Migration &M,
                BuildContext &Ctx) {
   llvm::SMRange R = Ctx.range(I);
@@ -145,6 +170,29 @@ void buildItem(MigParser::MigrationItemContext *I, ast::Migration &M,
       duplicateItem(R, "irreversible", Ctx);
     M.Irreversible = stringOf(Irr->STRING(), Ctx).value_or("");
     M.IrreversibleRange = R;
+  } else if (auto *LT = dynamic_cast<MigParser::LockTimeoutItemContext *>(I)) {
+    if (M.LockTimeout)
+      duplicateItem(R, "lock_timeout", Ctx);
+    M.LockTimeout = timeoutOf("lock_timeout", LT->STRING(), Ctx);
+  } else if (auto *ST =
+                 dynamic_cast<MigParser::StatementTimeoutItemContext *>(I)) {
+    if (M.StatementTimeout)
+      duplicateItem(R, "statement_timeout", Ctx);
+    M.StatementTimeout = timeoutOf("statement_timeout", ST->STRING(), Ctx);
+  } else if (auto *Tx = dynamic_cast<MigParser::TransactionItemContext *>(I)) {
+    if (M.NoTransaction)
+      duplicateItem(R, "transaction", Ctx);
+    ast::Name Mode = buildName(Tx->identifier(), Ctx);
+    if (llvm::StringRef(Mode.Text).equals_insensitive("none"))
+      M.NoTransaction = R;
+    else
+      Ctx.Diags
+          .emplace_back(Rule::MalformedMigration, Mode.Range,
+                        "unknown transaction mode " + quote(Mode.Text) +
+                            "; the one mode is `none`")
+          .note(Mode.Range, "`transaction none;` runs the migration outside a "
+                            "transaction; without it, a migration runs in "
+                            "one where the target can");
   } else if (auto *U = dynamic_cast<MigParser::UpItemContext *>(I)) {
     if (M.HasUp)
       duplicateItem(R, "up", Ctx);
@@ -196,3 +244,26 @@ ast::File buildFile(MigParser::FileContext *Tree, BuildContext &Ctx) {
 }
 
 } // namespace migc::frontend
+
+namespace migc::ast {
+
+std::optional<uint64_t> parseTimeout(llvm::StringRef Text) {
+  llvm::StringRef Digits = Text.take_while(llvm::isDigit);
+  llvm::StringRef Unit = Text.drop_front(Digits.size());
+  uint64_t N = 0;
+  if (Digits.empty() || Digits.size() > 12 || Digits.getAsInteger(10, N))
+    return std::nullopt;
+  uint64_t Scale = llvm::StringSwitch<uint64_t>(Unit)
+                       .Case("", 1)
+                       .Case("ms", 1)
+                       .Case("s", 1000)
+                       .Case("min", 60000)
+                       .Case("h", 3600000)
+                       .Case("d", 86400000)
+                       .Default(0);
+  if (!Scale || N > 2147483647 / Scale)
+    return std::nullopt;
+  return N * Scale;
+}
+
+} // namespace migc::ast

@@ -23,6 +23,9 @@ bool isSoftKeyword(size_t T) {
   case P::AUTHOR:
   case P::DESCRIPTION:
   case P::IRREVERSIBLE:
+  case P::LOCK_TIMEOUT:
+  case P::STATEMENT_TIMEOUT:
+  case P::TRANSACTION:
   case P::UP:
   case P::DOWN:
   case P::CREATE:

@@ -74,9 +74,9 @@ size_t Tokenizer::word() {
     ++I;
   llvm::StringRef W = Text.slice(Pos, I);
   Pos = I;           // a word holds no newline
-  if (W.size() > 16) // longer than any keyword
+  if (W.size() > 24) // longer than any keyword (statement_timeout: 17)
     return L::IDENT;
-  char Lower[17];
+  char Lower[25];
   for (size_t K = 0; K < W.size(); ++K)
     Lower[K] = W[K] >= 'A' && W[K] <= 'Z' ? char(W[K] + ('a' - 'A')) : W[K];
   auto It = keywords().find(llvm::StringRef(Lower, W.size()));

@@ -13,6 +13,9 @@ migrationItem
   | AUTHOR STRING ';'                                  # authorItem
   | DESCRIPTION STRING ';'                             # descriptionItem
   | IRREVERSIBLE STRING? ';'                           # irreversibleItem
+  | LOCK_TIMEOUT STRING ';'                            # lockTimeoutItem
+  | STATEMENT_TIMEOUT STRING ';'                       # statementTimeoutItem
+  | TRANSACTION identifier ';'                         # transactionItem
   | UP '{' statement* '}'                              # upItem
   | DOWN '{' statement* '}'                            # downItem
   ;
@@ -163,6 +166,7 @@ caseWhen : WHEN expr THEN expr ;
 identifier
   : IDENT | QUOTED_IDENT
   | MIGRATION | REQUIRES | AUTHOR | DESCRIPTION | IRREVERSIBLE | UP | DOWN
+  | LOCK_TIMEOUT | STATEMENT_TIMEOUT | TRANSACTION
   | CREATE | TABLE | DROP | RENAME | ADD | COLUMN | ALTER | TYPE | INDEX
   | CONCURRENTLY | VALID | VALIDATE | KEY | UPDATE | DELETE | INSERT | SQL | DIALECT
   | CASCADE | RESTRICT | NO | ACTION | ASC | DESC | PRECISION
@@ -238,6 +242,11 @@ AS : A S ;
 TRUE_KW : T R U E ;
 FALSE_KW : F A L S E ;
 CURRENT_DATE : C U R R E N T '_' D A T E ;
+// Migration clauses (after UP and DOWN: the expected-token list of a syntax
+// error names the tokens in this order).
+LOCK_TIMEOUT : L O C K '_' T I M E O U T ;
+STATEMENT_TIMEOUT : S T A T E M E N T '_' T I M E O U T ;
+TRANSACTION : T R A N S A C T I O N ;
 SMALLINT : S M A L L I N T ;
 INT : I N T ;
 INTEGER_KW : I N T E G E R ;

@@ -440,6 +440,12 @@ Migration lowerHeader(const ast::Migration &M) {
   IR.Author = M.Author;
   IR.Description = M.Description;
   IR.Irreversible = M.Irreversible;
+  IR.LockTimeout = M.LockTimeout;
+  IR.StatementTimeout = M.StatementTimeout;
+  if (M.NoTransaction) {
+    IR.NoTransaction = true;
+    IR.NoTransactionRange = *M.NoTransaction;
+  }
   return IR;
 }
 

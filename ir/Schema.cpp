@@ -300,8 +300,7 @@ bool forbidsTransaction(const Op &O) {
 }
 
 bool runsInTransaction(const Migration &M, const std::vector<Op> &Block) {
-  (void)M;
-  return llvm::none_of(Block, forbidsTransaction);
+  return !M.NoTransaction && llvm::none_of(Block, forbidsTransaction);
 }
 
 llvm::StringRef opName(OpKind K) {

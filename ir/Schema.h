@@ -206,6 +206,12 @@ struct Migration {
   std::vector<std::string> Requires;
   std::vector<llvm::SMRange> RequiresRanges;
   std::optional<std::string> Author, Description, Irreversible;
+  /// `lock_timeout` and `statement_timeout`: the migration's clause, else the
+  /// project's default (`[check] lock-timeout`), whose Range is empty.
+  std::optional<ast::Timeout> LockTimeout, StatementTimeout;
+  /// `transaction none;`, written at NoTransactionRange.
+  bool NoTransaction = false;
+  llvm::SMRange NoTransactionRange;
   std::vector<Op> Up;
   /// Written, or synthesized by migc (DownSynthesized) when omitted and
   /// every operation of `up` has an inverse.
@@ -217,7 +223,8 @@ struct Migration {
 /// built or dropped concurrently).
 bool forbidsTransaction(const Op &O);
 /// Whether Block, the up or the down of M, runs as one transaction on
-/// PostgreSQL. Every backend and every pass asks this one question.
+/// PostgreSQL: not with `transaction none;`, nor when an operation forbids
+/// it. Every backend and every pass asks this one question.
 bool runsInTransaction(const Migration &M, const std::vector<Op> &Block);
 
 llvm::StringRef opName(OpKind K);

@@ -411,6 +411,8 @@ std::unique_ptr<Analysis> Analysis::run(llvm::StringRef File,
   Opts.FreeSolvers = true;
   Opts.Smt.TimeoutMs = A->Proj.SmtTimeoutMs.value_or(2000);
   Opts.Targets = A->Proj.Targets;
+  Opts.LockTimeout = A->Proj.LockTimeout;
+  Opts.StatementTimeout = A->Proj.StatementTimeout;
   Indexer Index(*A);
   ir::WalkListener *Listener = &Index;
   A->C.run(Engine, Opts, Listener);

@@ -116,6 +116,11 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts,
     for (const ast::Migration &M : F.Migrations) {
       Syntax.push_back(&M);
       Migrations.push_back(ir::lowerHeader(M));
+      ir::Migration &IR = Migrations.back();
+      if (!IR.LockTimeout)
+        IR.LockTimeout = Opts.LockTimeout;
+      if (!IR.StatementTimeout)
+        IR.StatementTimeout = Opts.StatementTimeout;
     }
 
   ParseSeconds = secondsSince(Start);

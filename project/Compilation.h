@@ -36,6 +36,9 @@ struct CompileOptions {
   bool FreeSolvers = false;
   /// `[check] targets`: the servers the operational rules speak of.
   passes::Targets Targets;
+  /// `[check] lock-timeout` and `statement-timeout`: the timeouts of a
+  /// migration without its own clause.
+  std::optional<ast::Timeout> LockTimeout, StatementTimeout;
 };
 
 class Compilation {

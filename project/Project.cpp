@@ -71,7 +71,8 @@ const std::vector<KnownTable> &knownTables() {
   static const std::vector<KnownTable> Tables = {
       {"check",
        {"targets", "postgres-version", "mysql-version", "mariadb-version",
-        "flags", "error-limit", "smt-timeout"}},
+        "flags", "error-limit", "smt-timeout", "lock-timeout",
+        "statement-timeout"}},
       {"project", {"exclude"}},
   };
   return Tables;
@@ -215,6 +216,21 @@ private:
                         "3600000");
       P.SmtTimeoutMs = unsigned(*Ms);
     }
+    for (auto [Key, Into] :
+         {std::pair{"lock-timeout", &P.LockTimeout},
+          std::pair{"statement-timeout", &P.StatementTimeout}})
+      if (const toml::node *N = C.get(Key)) {
+        std::optional<std::string> Text = N->value<std::string>();
+        std::optional<uint64_t> Ms;
+        if (Text)
+          Ms = ast::parseTimeout(*Text);
+        if (!Ms)
+          return fail(*N, "`" + std::string(Key) +
+                              "` is a duration such as \"2s\", \"500ms\" or "
+                              "\"1min\" (digits and a unit: ms, s, min, h or "
+                              "d), at most 2147483647ms");
+        *Into = ast::Timeout{*Text, *Ms, {}};
+      }
     return readTargets(C);
   }
 

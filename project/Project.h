@@ -2,6 +2,7 @@
 #ifndef MIGC_PROJECT_PROJECT_H
 #define MIGC_PROJECT_PROJECT_H
 
+#include "frontend/AST.h"
 #include "passes/Targets.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -30,6 +31,8 @@ struct Project {
   std::optional<unsigned> SmtTimeoutMs;
   /// `[check] targets` and the servers' versions.
   passes::Targets Targets;
+  /// `[check] lock-timeout` and `statement-timeout` (Range empty).
+  std::optional<ast::Timeout> LockTimeout, StatementTimeout;
   /// `[project] exclude`: files below Root left out of the folder walk.
   std::vector<llvm::GlobPattern> Exclude;
 };

@@ -141,6 +141,8 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   }
   O.Smt.DumpDir = DumpSmt;
   O.Targets = P->Targets;
+  O.LockTimeout = P->LockTimeout;
+  O.StatementTimeout = P->StatementTimeout;
   if (NoProofs)
     O.Prove = false;
   std::vector<ir::WalkListener *> Listeners;
