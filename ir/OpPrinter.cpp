@@ -102,6 +102,13 @@ std::string printCreateIndex(const Index &I, bool Concurrently) {
   return S + ";";
 }
 
+std::string printOpInline(const Op &O) {
+  std::string S = printOp(O);
+  if (!S.empty() && S.back() == ';')
+    S.pop_back();
+  return S;
+}
+
 std::string printOp(const Op &O) {
   const std::string T = printName(O.TableName);
   const std::string Col = qualified(O.TableName, O.ColumnName);

@@ -10,6 +10,8 @@ namespace migc::ir {
 std::string printName(llvm::StringRef N);
 /// One operation (or, for add column with constraints, a few), ending in `;`.
 std::string printOp(const Op &O);
+/// printOp without its final `;`, to quote in a message.
+std::string printOpInline(const Op &O);
 std::string printCreateTable(const Table &T);
 std::string printCreateIndex(const Index &I, bool Concurrently = false);
 /// `primary key (a, b)`, `check (...)`, `foreign key (...) references ...`.

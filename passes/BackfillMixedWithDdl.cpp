@@ -76,13 +76,6 @@ Lock lockOf(const ir::Op &Op) {
   }
 }
 
-std::string printed(const ir::Op &Op) {
-  std::string S = ir::printOp(Op);
-  if (!S.empty() && S.back() == ';')
-    S.pop_back();
-  return S;
-}
-
 class BackfillMixedWithDdlPass : public NewObjectsPass {
 public:
   using NewObjectsPass::NewObjectsPass;
@@ -108,9 +101,9 @@ public:
     if (!T.empty() && !New.isNewTable(T)) {
       Seen &S = Tables[idOf(T)];
       if (Op.Kind == ir::OpKind::Update)
-        S.Updates.push_back({Op.Range, printed(Op), O.Index, T});
+        S.Updates.push_back({Op.Range, ir::printOpInline(Op), O.Index, T});
       else if (Lock L = lockOf(Op); L != Lock::None)
-        S.Ddls.push_back({printed(Op), L, O.Index});
+        S.Ddls.push_back({ir::printOpInline(Op), L, O.Index});
     }
     if (Op.Kind == ir::OpKind::RenameTable)
       rename(Op.TableName, Op.Name);

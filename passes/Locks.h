@@ -12,6 +12,7 @@
 
 #include "ir/Schema.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,40 @@ inline std::vector<TableLock> postgresLocks(const ir::Op &Op,
     break;
   }
   return L;
+}
+
+/// The lock DDL statement Op queues for on the table it changes, on
+/// PostgreSQL: the strongest of postgresLocks where it speaks, ACCESS
+/// EXCLUSIVE for every other ALTER TABLE, rename and drop. None for data
+/// changes, `validate constraint` (SHARE UPDATE EXCLUSIVE: writes go on),
+/// concurrent index builds and drops, and `sql`. missing-lock-timeout reads
+/// it; the `timeouts` part of test/integration/postgres.py checks each mode
+/// in pg_locks.
+inline std::optional<TableLock> postgresDdlLock(const ir::Op &Op,
+                                                const ir::Schema &Before) {
+  std::optional<TableLock> Strongest;
+  for (const TableLock &L : postgresLocks(Op, Before))
+    if (L.Table == (Op.Kind == ir::OpKind::CreateIndex ? Op.NewIndex.Table
+                    : Op.Kind == ir::OpKind::DropIndex ? L.Table
+                                                       : Op.TableName) &&
+        (!Strongest || L.Mode > Strongest->Mode))
+      Strongest = L;
+  if (Strongest)
+    return Strongest;
+  switch (Op.Kind) {
+  case ir::OpKind::DropTable:
+  case ir::OpKind::RenameTable:
+  case ir::OpKind::AddColumn:
+  case ir::OpKind::DropColumn:
+  case ir::OpKind::RenameColumn:
+  case ir::OpKind::DropNotNull:
+  case ir::OpKind::SetDefault:
+  case ir::OpKind::DropDefault:
+  case ir::OpKind::DropConstraint:
+    return TableLock{Op.TableName, LockMode::AccessExclusive};
+  default:
+    return std::nullopt;
+  }
 }
 
 } // namespace migc::passes

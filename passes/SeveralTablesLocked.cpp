@@ -139,8 +139,6 @@ private:
   /// The first table a later statement locked, and that statement.
   std::optional<size_t> Second;
   llvm::SMRange SecondAt;
-  /// The block builds or drops an index concurrently: it runs outside a
-  /// transaction.
   /// One diagnostic per migration: `up` first, then its written `down`.
   bool Reported = false;
 };

@@ -28,9 +28,13 @@ config.substitutions.append(("%verify", config.migc_bin +
     " -Wno-constraint-may-fail -Wno-redundant-check -Wno-down-data-mismatch -Wno-down-may-fail"
     " -Wno-update-violates-constraint -Wno-null-only-column"
     " -Wno-unindexed-foreign-key -Wno-missing-primary-key -Wno-redundant-index"
-    # Many toy migrations lock two old tables in one transaction; its own
-    # test turns it back on (-Wseveral-tables-locked).
-    " -Wno-several-tables-locked"))
+    # Many toy migrations lock two old tables in one transaction, few
+    # bother with a lock timeout, and many build an index concurrently next
+    # to other statements; their own tests turn the rules back on
+    # (-Wseveral-tables-locked, -Wmissing-lock-timeout,
+    # -Wnon-atomic-migration).
+    " -Wno-several-tables-locked -Wno-missing-lock-timeout"
+    " -Wno-non-atomic-migration"))
 # The advice notes off, for tests of something else that print migc check's
 # whole output (their toy tables have no primary key, or an unindexed
 # reference).
@@ -42,6 +46,12 @@ config.substitutions.append(("%no-advice",
 # test turns them off with %no-compat after %verify (or on a plain check).
 config.substitutions.append(("%no-compat",
     "-Wno-rename-breaks-application -Wno-backfill-mixed-with-ddl"))
+# The rules about how a migration runs on the server (no lock timeout,
+# atomicity lost) fire on most toy migrations that alter an older table or
+# build an index concurrently next to another statement: tests of other
+# things that print migc check's whole output turn them off with %no-timeout.
+config.substitutions.append(("%no-timeout",
+    "-Wno-missing-lock-timeout -Wno-non-atomic-migration"))
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%examples", os.path.join(config.migc_src_root, "examples")))
 config.substitutions.append(("%bench", os.path.join(config.migc_src_root, "bench")))

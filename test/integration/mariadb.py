@@ -23,6 +23,9 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * volatile/...     gen_random_uuid(), random() and clock_timestamp() as
                      defaults (of old and new rows) and in an update: a value
                      of its own per row; MariaDB refuses them in a check;
+  * timeouts/...     lock_timeout and statement_timeout as MariaDB session
+                     settings: an ALTER behind an open transaction gives up
+                     after them;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare; the downs of the tail and of a window of 20
                      reversible migrations, compared with `migc schema --at`.
@@ -854,6 +857,94 @@ def test_volatile(checks, server, migc, tmp):
                   "\n".join(refused))
 
 
+# ------------------------------------------------------------- timeouts ----
+# The timeout clauses on MariaDB: `lock_timeout` is emitted as
+# lock_wait_timeout (and innodb_lock_wait_timeout) in whole seconds, and an
+# ALTER that waits for a table's metadata lock behind an open transaction
+# gives up after it; `statement_timeout` is max_statement_time in a
+# `/*M! */` comment, which MariaDB runs. The script puts both back at its end.
+
+TIMEOUTS = """
+migration m0 { up { create table tm (id int primary key, a int); } }
+migration m1 { requires m0; lock_timeout '1500ms'; up { add column tm.b int; } }
+migration m2 { requires m1; statement_timeout '1s'; lock_timeout '0';
+  up { add column tm.c int; } }
+"""
+
+
+def _holder(server, db):
+    """A session that reads tm in a transaction left open (it holds the
+    table's shared metadata lock), in the background."""
+    argv = ["mariadb", "--no-defaults", "-S", server.sock, "-u", "root",
+            "-D", db]
+    return subprocess.Popen(argv, stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True)
+
+
+def _wait_sleeping(server):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        ok, out, _ = server.sql(None, "SELECT COUNT(*) FROM "
+                                "information_schema.processlist WHERE "
+                                "state = 'User sleep';")
+        if ok and out.strip() not in ("", "0"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_timeouts(checks, server, migc, tmp):
+    proj = os.path.join(tmp, "timeouts")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "migc.toml"), "w") as f:
+        f.write('[check]\ntargets = ["mysql"]\nmariadb-version = "10.11"\n')
+    with open(os.path.join(proj, "t.mig"), "w") as f:
+        f.write(TIMEOUTS)
+    files = migc_emit_dir(migc, proj, os.path.join(tmp, "timeouts-emit"))
+    texts = [open(up).read() for _, up, _ in files]
+    checks.record(
+        "timeouts: lock_timeout '1500ms' is emitted as 2 whole seconds, "
+        "statement_timeout '1s' as MariaDB's max_statement_time, each put "
+        "back at the end",
+        "lock_wait_timeout = 2, innodb_lock_wait_timeout = 2;" in texts[1]
+        and "lock_wait_timeout = DEFAULT" in texts[1]
+        and "/*M! SET SESSION max_statement_time = 1.000 */;" in texts[2]
+        and "max_statement_time = DEFAULT" in texts[2]
+        and "lock_wait_timeout" not in texts[2], "\n".join(texts[1:]))
+    db = "timeouts"
+    server.create_db(db)
+    ok, err = server.apply(db, files[0][1])
+    for (_, name), up, _ in files[1:]:
+        h = _holder(server, db)
+        try:
+            h.stdin.write("BEGIN; SELECT COUNT(*) FROM tm; SELECT SLEEP(60);\n")
+            h.stdin.flush()
+            held = _wait_sleeping(server)
+            t = time.time()
+            with open(up) as f:
+                r = server.client(db, f.read())
+            secs = time.time() - t
+        finally:
+            _, ids, _ = server.sql(None, "SELECT id FROM "
+                                   "information_schema.processlist WHERE "
+                                   "state = 'User sleep';")
+            for i in ids.split():
+                server.sql(None, "KILL %s;" % i)
+            h.kill()
+            h.wait()
+        low, want = ((1.9, "Lock wait timeout exceeded") if name == "m1"
+                     else (0.9, "Query execution was interrupted"))
+        checks.record(
+            "timeouts: behind an open transaction that read tm, %s's ALTER "
+            "gives up after about %s s" % (name, "2" if name == "m1" else "1"),
+            held and r.returncode != 0 and want in r.stderr
+            and low < secs < 15, "%s (%.1f s)" % (r.stderr.strip(), secs))
+        ok, err = server.apply(db, up)
+        checks.record("timeouts: %s applies once the transaction is over"
+                      % name, ok, err)
+
+
 # ---------------------------------------------------------------- shop -----
 
 def test_shop(checks, server, migc, shop, tmp):
@@ -1288,6 +1379,7 @@ def main():
             ("onlineddl", lambda: test_online_ddl(checks, server, migc, tmp)),
             ("implicit", lambda: test_implicit(checks, server, migc, tmp)),
             ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
+            ("timeouts", lambda: test_timeouts(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),

@@ -25,6 +25,10 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
                      unindexed-foreign-key says a delete or an update of a
                      referenced row does happen (pg_stat_user_tables), and
                      not with its note's index;
+  * timeouts/...     the lock each statement missing-lock-timeout names waits
+                     for, and what queues behind it; the emitted lock and
+                     statement timeouts giving up; `transaction none;`
+                     leaving the statement before a failing one applied;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare the catalog; then apply the downs of the tail
                      in reverse order (stopping at the first irreversible one),
@@ -1077,6 +1081,232 @@ def test_several_tables(checks, server, migc, tmp):
         s.end()
 
 
+# ------------------------------------------------------------- timeouts ----
+# What missing-lock-timeout and non-atomic-migration say, and what the
+# timeout clauses and `transaction none;` emit, on the server. Each
+# single-statement migration below has no lock timeout: migc's warning names
+# the lock its statement queues for. With a session holding ROW EXCLUSIVE on
+# the table (a transaction that wrote to it and is still open), the
+# emitted script must wait for exactly that
+# mode (pg_locks, not granted), a write must queue behind it, and a read too
+# exactly when the mode is ACCESS EXCLUSIVE ("every read and write"). Then a
+# migration with `lock_timeout '1s'`, one with `statement_timeout '1s'`, and
+# one whose timeout comes from migc.toml must each give up behind the same
+# holder; and in a `transaction none;` migration whose second statement
+# fails, the first must stay, where the same two in a transaction leave
+# nothing.
+
+TIMEOUT_STATEMENTS = [
+    "add column tt.c int",
+    "alter column tt.c set default 1",
+    "alter column tt.c drop default",
+    "alter column tt.a set not null",
+    "alter column tt.a drop not null",
+    "alter column tt.a type bigint",
+    "rename column tt.c to d",
+    "drop column tt.d",
+    "add constraint tt_a_pos on tt check (a > 0) not valid",
+    "drop constraint tt_a_pos on tt",
+    "add constraint tt_r_fk on tt foreign key (r) references tr (id) not valid",
+    "create index tt_b_idx on tt (b)",
+    "drop index tt_b_idx",
+    "add constraint tt_b_key on tt unique (b)",
+    "rename table tt to tt2",
+    "rename table tt2 to tt",
+]
+TIMEOUT_WARNING = re.compile(
+    r"warning: `(.+)` queues for an? ([A-Z ]+) lock on `(\w+)` with no lock "
+    r"timeout: while it waits behind a long transaction, every "
+    r"(read and write|write) of `\w+` waits behind it \[missing-lock-timeout\]")
+
+
+def timeouts_mig():
+    out = ["migration t0 { up { create table tr (id int primary key); "
+           "create table tt (id int primary key, a int, b text, r int); } }"]
+    prev = "t0"
+    for i, st in enumerate(TIMEOUT_STATEMENTS, 1):
+        out.append("migration t%d { requires %s; up { %s; } }" % (i, prev, st))
+        prev = "t%d" % i
+    return "\n".join(out) + "\n"
+
+
+def waiting_modes(server, db, app, table):
+    """The lock modes session app waits for (not granted) on table."""
+    r = server.psql(db, tuples=True, sql=(
+        "SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE a.application_name = '%s%s' AND c.relname = '%s' "
+        "AND NOT l.granted ORDER BY 1" % (APP, app, table)))
+    return sorted(r.stdout.split()) if r.returncode == 0 else [r.stderr]
+
+
+def script_session(server, db, app, path):
+    """psql -f path in the background, as application app."""
+    env = dict(os.environ, PGAPPNAME=APP + app,
+               PGOPTIONS="-c client_min_messages=warning")
+    return subprocess.Popen(server._psql_argv(db) + ["-f", path],
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def timed_apply(server, db, path):
+    t = time.time()
+    r = server.psql(db, file=path)
+    return r.returncode, r.stderr.strip(), time.time() - t
+
+
+def test_timeouts(checks, server, migc, tmp):
+    work = os.path.join(tmp, "timeouts")
+    os.makedirs(work)
+    path = os.path.join(work, "t.mig")
+    with open(path, "w") as f:
+        f.write(timeouts_mig())
+    r = run([migc, "check", "--isolated", "-Wno-index-without-concurrently",
+             "-Wno-set-not-null-scan", "-Wno-type-change-locks-table",
+             "-Wno-key-locks-table", "-Wno-rename-breaks-application",
+             "-Wno-drop-loses-data", "-Wno-missing-primary-key",
+             "-Wno-unindexed-foreign-key", path])
+    # One warning per migration, in replay order: the statements' order.
+    said = {st: (mode, table, who) for st, (_, mode, table, who)
+            in zip(TIMEOUT_STATEMENTS, TIMEOUT_WARNING.findall(r.stderr))}
+    if not checks.record(
+            "timeouts: migc warns missing-lock-timeout once per migration "
+            "(%d statements)" % len(TIMEOUT_STATEMENTS),
+            len(TIMEOUT_WARNING.findall(r.stderr))
+            == len(TIMEOUT_STATEMENTS), r.stderr):
+        return
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    db = "timeouts"
+    server.create_db(db)
+    ok, err = apply(server, db, files[0][1])
+    if not checks.record("timeouts: the tables exist", ok, err):
+        return
+    for (_, name), up, _ in files[1:]:
+        st = TIMEOUT_STATEMENTS[int(name[1:]) - 1]
+        mode, table, who = said.get(st, ("?", "?", "?"))
+        s = Sessions(server, db)
+        try:
+            # An open transaction that wrote to the table (ROW EXCLUSIVE):
+            # every write-blocking lock queues behind it.
+            held = s.hold("t_writer", "LOCK TABLE %s IN ROW EXCLUSIVE MODE"
+                          % table)
+            s.open.append(script_session(server, db, "t_mig", up))
+            waiting = held and wait_for(
+                server, db, activity("t_mig", "wait_event_type = 'Lock'"))
+            modes = waiting_modes(server, db, "t_mig", table)
+            write = probe(server, db, "INSERT INTO %s (id) VALUES (%d)"
+                          % (table, -int(name[1:])))
+            read = probe(server, db, "SELECT count(*) FROM %s" % table)
+            expect_read = "waited" if who == "read and write" else "ran"
+            checks.record(
+                "timeouts: `%s` waits for %s on %s, and %s" % (
+                    st, mode, table, "a read and a write queue behind it"
+                    if expect_read == "waited" else
+                    "a write queues behind it, a read does not"),
+                waiting and modes == [pg_mode(mode)] and write == "waited"
+                and read == expect_read,
+                "waiting: %s, modes: %s, write: %s, read: %s"
+                % (waiting, modes, write, read))
+            s.cancel("t_writer")
+            status, err = s.finish(1)
+            checks.record("timeouts: `%s` completes once the writer ends" % st,
+                          status == 0, err)
+        finally:
+            s.end()
+    timeout_scripts(checks, server, migc, work)
+
+
+TIMEOUT_CLAUSES = """
+migration c0 { up { create table tc (id int primary key, a int); } }
+migration c1 { requires c0; lock_timeout '1s'; up { add column tc.b int; } }
+migration c2 { requires c1; statement_timeout '1s'; lock_timeout '0';
+  up { add column tc.c int; } }
+migration c3 { requires c2; transaction none; lock_timeout '1s';
+  up { add column tc.d int; add constraint tc_a_pos on tc check (a > 0); } }
+migration c4 { requires c3; lock_timeout '1s';
+  up { add column tc.e int; add constraint tc_a_pos2 on tc check (a > 0); } }
+"""
+
+
+def timeout_scripts(checks, server, migc, work):
+    proj = os.path.join(work, "clauses")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "c.mig"), "w") as f:
+        f.write(TIMEOUT_CLAUSES)
+    r = run([migc, "check", "-Wno-constraint-without-not-valid",
+             "-Wno-missing-primary-key", proj])
+    non_atomic = re.findall(r"`transaction none;` runs the (\d+) statements "
+                            r"of migration `(\w+)`'s `up` outside a "
+                            r"transaction: if one fails, those before it stay "
+                            r"applied \[non-atomic-migration\]", r.stderr)
+    checks.record("timeouts: migc warns non-atomic-migration for c3 alone, "
+                  "and no missing-lock-timeout",
+                  non_atomic == [("2", "c3")]
+                  and "missing-lock-timeout" not in r.stderr, r.stderr)
+    files = migc_emit_dir(migc, proj, os.path.join(work, "clauses-emit"))
+    db = "timeout_clauses"
+    server.create_db(db)
+    ok, err = apply(server, db, files[0][1])
+    server.psql(db, sql="INSERT INTO tc (id, a) VALUES (1, -1)")
+    for (_, name), up, _ in files[1:3]:
+        s = Sessions(server, db)
+        try:
+            s.hold("c_reader", "SELECT count(*) FROM tc")
+            status, err, secs = timed_apply(server, db, up)
+            which = "lock" if name == "c1" else "statement"
+            checks.record(
+                "timeouts: behind a long read, %s's script gives up on its "
+                "%s timeout after about 1 s" % (name, which),
+                status != 0 and "canceling statement due to %s timeout"
+                % which in err and 0.9 < secs < 10, "%s (%.1f s)" % (err, secs))
+        finally:
+            s.end()
+        status, err, _ = timed_apply(server, db, up)
+        checks.record("timeouts: %s applies once the read is over" % name,
+                      status == 0, err)
+    for (_, name), up, _ in files[3:5]:
+        status, err, _ = timed_apply(server, db, up)
+        col = "d" if name == "c3" else "e"
+        r = server.psql(db, tuples=True, sql=(
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "table_name = 'tc' AND column_name = '%s'" % col))
+        stays = r.stdout.strip() == "1"
+        checks.record(
+            "timeouts: %s's check fails on the row a = -1, and its first "
+            "statement %s" % (name, "stays applied (transaction none)"
+                              if name == "c3" else "is rolled back"),
+            status != 0 and "violated by some row" in err
+            and stays == (name == "c3"), "%s; column %s there: %s"
+            % (err, col, stays))
+    # The project's default, from migc.toml.
+    dflt = os.path.join(work, "default")
+    os.makedirs(dflt)
+    with open(os.path.join(dflt, "migc.toml"), "w") as f:
+        f.write('[check]\nlock-timeout = "1s"\n')
+    with open(os.path.join(dflt, "d.mig"), "w") as f:
+        f.write("migration d0 { up { create table td (id int primary key); } }\n"
+                "migration d1 { requires d0; up { add column td.b int; } }\n")
+    r = run([migc, "check", dflt])
+    checks.record("timeouts: with lock-timeout in migc.toml, no "
+                  "missing-lock-timeout", r.returncode == 0
+                  and "missing-lock-timeout" not in r.stderr, r.stderr)
+    files = migc_emit_dir(migc, dflt, os.path.join(work, "default-emit"))
+    db = "timeout_default"
+    server.create_db(db)
+    apply(server, db, files[0][1])
+    s = Sessions(server, db)
+    try:
+        s.hold("d_reader", "SELECT count(*) FROM td")
+        status, err, secs = timed_apply(server, db, files[1][1])
+        checks.record("timeouts: migc.toml's lock-timeout makes d1's script "
+                      "give up after about 1 s",
+                      status != 0 and "lock timeout" in err and secs < 10,
+                      "%s (%.1f s)" % (err, secs))
+    finally:
+        s.end()
+
+
 # ------------------------------------------------------------- rewrites ----
 # What the type-change-locks-table and volatile-default-rewrites-table
 # warnings say, checked on the server with the statements migc emits. For
@@ -2106,6 +2336,8 @@ def safe_index(checks, server, migc, work, db, kc, note):
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
+    ap.add_argument("--only", action="append",
+                    help="run only this part (repeatable), for development")
     args = ap.parse_args()
     migc = os.path.abspath(args.migc)
     t0 = time.time()
@@ -2128,6 +2360,7 @@ def main():
             ("backfills", lambda: test_backfills(checks, server, migc, tmp)),
             ("several tables", lambda: test_several_tables(checks, server,
                                                            migc, tmp)),
+            ("timeouts", lambda: test_timeouts(checks, server, migc, tmp)),
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
@@ -2136,7 +2369,7 @@ def main():
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),
-        ))
+        ), args.only)
     finally:
         status = finish(checks, server, tmp, args.keep, t0)
     return status
