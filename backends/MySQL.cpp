@@ -1003,11 +1003,29 @@ void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
   case OpKind::AddConstraint: {
     if (!T1 || O.Constraints.empty())
       break;
+    const Constraint &K = O.Constraints.front();
+    // `using index`: on MySQL the unique index already is the unique key,
+    // under its own name; a primary key is always a separate index.
+    bool Using = !K.UsingIndex.empty();
+    if (Using && K.Kind == ConstraintKind::Unique && K.Name == K.UsingIndex) {
+      warn("note: on MySQL unique index " + K.UsingIndex + " on " + TN +
+           " already is the unique key; nothing to run");
+      break;
+    }
     Unit &A = alter(TN);
-    A.Clauses.push_back("ADD " + constraintDef(*T1, O.Constraints.front()));
-    for (const std::string &C : O.Constraints.front().Columns)
+    if (Using && K.Kind == ConstraintKind::Unique) {
+      A.Clauses.push_back("RENAME INDEX " + q(K.UsingIndex) + " TO " +
+                          q(K.Name));
+    } else {
+      if (Using)
+        A.Clauses.push_back("DROP INDEX " + q(K.UsingIndex));
+      A.Clauses.push_back("ADD " + constraintDef(*T1, K));
+    }
+    if (Using)
+      A.Writes.insert("n:" + K.UsingIndex);
+    for (const std::string &C : K.Columns)
       A.Reads.insert("c:" + C);
-    A.Writes.insert("n:" + O.Constraints.front().Name);
+    A.Writes.insert("n:" + K.Name);
     fkIndexes(After, TN, A);
     break;
   }

@@ -66,7 +66,9 @@ std::optional<OnlineDDL> addConstraint(const Constraint &K,
   case ConstraintKind::ForeignKey:
     return copy("adding foreign key " + quote(K.Name) + " to " + quote(Table));
   case ConstraintKind::Unique:
-    return online(OnlineAlgorithm::NoCopy);
+    // `using index`: the backend renames the unique index, if anything.
+    return online(K.UsingIndex.empty() ? OnlineAlgorithm::NoCopy
+                                       : OnlineAlgorithm::Instant);
   case ConstraintKind::PrimaryKey:
     return online(OnlineAlgorithm::Inplace);
   }

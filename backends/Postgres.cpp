@@ -37,6 +37,10 @@ std::string action(const char *Event, RefAction A) {
 }
 
 std::string constraintBody(const Constraint &C) {
+  if (!C.UsingIndex.empty())
+    return std::string(C.Kind == ConstraintKind::PrimaryKey ? "PRIMARY KEY"
+                                                            : "UNIQUE") +
+           " USING INDEX " + q(C.UsingIndex);
   switch (C.Kind) {
   case ConstraintKind::PrimaryKey:
     return "PRIMARY KEY (" + names(C.Columns) + ")";

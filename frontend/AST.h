@@ -101,6 +101,9 @@ struct TableConstraint {
   RefAction OnDelete = RefAction::NoAction;
   RefAction OnUpdate = RefAction::NoAction;
   bool NotValid = false;
+  /// `primary key using index i` / `unique using index i` (add constraint
+  /// only): the index that becomes the key; Columns is then empty.
+  std::optional<Name> UsingIndex;
   llvm::SMRange Range;
 };
 

@@ -244,7 +244,15 @@ std::optional<ast::Op> buildStatement(P::StatementContext *S,
     O.Kind = ast::OpKind::AddConstraint;
     std::vector<P::IdentifierContext *> Ids = C->identifier();
     O.Table = buildName(Ids.back(), Ctx);
-    ast::TableConstraint TC = tableConstraint(C->tableConstraintBody(), Ctx);
+    ast::TableConstraint TC;
+    if (P::KeyUsingIndexContext *K = C->keyUsingIndex()) {
+      TC.Range = Ctx.range(K);
+      TC.Kind = K->UNIQUE() ? ast::ConstraintKind::Unique
+                            : ast::ConstraintKind::PrimaryKey;
+      TC.UsingIndex = buildName(K->identifier(), Ctx);
+    } else {
+      TC = tableConstraint(C->tableConstraintBody(), Ctx);
+    }
     if (Ids.size() == 2)
       TC.ConstraintName = buildName(Ids[0], Ctx);
     TC.NotValid = C->VALID() != nullptr;

@@ -33,8 +33,8 @@ statement
   | CREATE UNIQUE? INDEX CONCURRENTLY? identifier? ON identifier
       '(' indexColumn (',' indexColumn)* ')' (WHERE expr)? ';'                # createIndex
   | DROP INDEX CONCURRENTLY? identifier ';'                                   # dropIndex
-  | ADD CONSTRAINT identifier? ON identifier tableConstraintBody
-      (NOT VALID)? ';'                                                        # addConstraint
+  | ADD CONSTRAINT identifier? ON identifier
+      (tableConstraintBody (NOT VALID)? | keyUsingIndex) ';'                  # addConstraint
   | DROP CONSTRAINT identifier ON identifier ';'                              # dropConstraint
   | VALIDATE CONSTRAINT identifier ON identifier ';'                          # validateConstraint
   | UPDATE identifier SET assignment (',' assignment)* (WHERE expr)? ';'      # updateStmt
@@ -77,6 +77,12 @@ tableConstraintBody
   | FOREIGN KEY '(' identList ')' REFERENCES identifier
       ('(' identList ')')? fkAction*                   # foreignKeyBody
   ;
+
+// An existing unique index becomes the key (PostgreSQL's ADD CONSTRAINT ...
+// USING INDEX); only `add constraint` has it, as in PostgreSQL, and a key is
+// never `not valid`.
+keyUsingIndex
+  : (PRIMARY KEY | UNIQUE) USING INDEX identifier ;
 
 fkAction : ON event=(DELETE | UPDATE) referentialAction ;
 

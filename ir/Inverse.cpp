@@ -198,6 +198,12 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S) {
           N.ColumnName = Col;
           Out.push_back(N);
         }
+    // `using index`: dropping the key drops its index too (PostgreSQL
+    // cannot detach one), so the index comes back by a build, under its
+    // old name, in the same transaction (docs/decisions.md).
+    if (!K.UsingIndex.empty())
+      if (const Index *I = S.findIndex(K.UsingIndex))
+        Out.push_back(createIndex(O, *I));
     return Out;
   }
   case OpKind::DropConstraint:

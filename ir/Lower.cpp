@@ -39,6 +39,7 @@ private:
                         const CowVector<Column> &Columns,
                         const Table *SelfReference);
   void nameConstraints(CowVector<Constraint> &Cs, llvm::StringRef Table);
+  Constraint keyUsingIndex(const ast::TableConstraint &C);
   void createTable(const ast::Op &A, Op &O);
   void addColumn(const ast::Op &A, Op &O);
   void alterType(const ast::Op &A, Op &O, const Table &T, const Column &C);
@@ -143,6 +144,30 @@ Constraint Lowerer::constraint(const ast::TableConstraint &C,
                        "table " + quote(K.RefTable) +
                            " has no primary key, so `references " + K.RefTable +
                            "` needs the columns it refers to");
+  return K;
+}
+
+/// `add constraint [n] on t unique using index i`: the key takes the
+/// index's columns (the replay checks that it can) and, unnamed, its name,
+/// as PostgreSQL does.
+Constraint Lowerer::keyUsingIndex(const ast::TableConstraint &C) {
+  Constraint K;
+  K.Kind = C.Kind;
+  K.Range = C.Range;
+  K.NotValid = C.NotValid;
+  K.UsingIndex = C.UsingIndex->Text;
+  K.UsingIndexRange = C.UsingIndex->Range;
+  if (C.ConstraintName) {
+    K.Name = C.ConstraintName->Text;
+    K.NameRange = C.ConstraintName->Range;
+    K.NameGiven = true;
+    checkName(K.Name, C.ConstraintName->Range);
+  } else {
+    K.Name = K.UsingIndex;
+  }
+  if (const Index *I = S.findIndex(K.UsingIndex))
+    for (const IndexKey &Key : I->Keys)
+      K.Columns.push_back(Key.Column);
   return K;
 }
 
@@ -374,7 +399,9 @@ Op Lowerer::lower(const ast::Op &A) {
     createIndex(A, O);
     break;
   case OpKind::AddConstraint:
-    if (T) {
+    if (T && A.Constraints.front().UsingIndex) {
+      O.Constraints.push_back(keyUsingIndex(A.Constraints.front()));
+    } else if (T) {
       O.Constraints.push_back(
           constraint(A.Constraints.front(), T->Name, T->Columns, nullptr));
       nameConstraints(O.Constraints, T->Name);

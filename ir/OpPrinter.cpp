@@ -55,6 +55,10 @@ std::string indexKeys(const Index &I) {
 } // namespace
 
 std::string printConstraintBody(const Constraint &C) {
+  if (!C.UsingIndex.empty())
+    return std::string(C.Kind == ConstraintKind::PrimaryKey ? "primary key"
+                                                            : "unique") +
+           " using index " + printName(C.UsingIndex);
   switch (C.Kind) {
   case ConstraintKind::PrimaryKey:
     return "primary key (" + names(C.Columns) + ")";

@@ -74,6 +74,8 @@ private:
   bool createIndex(const Op &O);
   bool dropIndex(const Op &O);
   bool addConstraint(const Op &O);
+  const Index *keyIndex(const Table &T, const Constraint &C);
+  bool addKeyUsingIndex(Table &T, const Constraint &C);
   Constraint *namedConstraint(const Op &O, Table &T, llvm::StringRef IfIndex);
   bool dropConstraint(const Op &O);
   bool validateConstraint(const Op &O);
@@ -586,9 +588,91 @@ bool Applier::dropIndex(const Op &O) {
   return true;
 }
 
+/// The index `add constraint ... using index` names, or null after saying
+/// why PostgreSQL refuses it (test/integration/postgres.py, part keys).
+const Index *Applier::keyIndex(const Table &T, const Constraint &C) {
+  llvm::SMRange At = C.UsingIndexRange;
+  const Index *I = S.findIndex(C.UsingIndex);
+  if (!I) {
+    std::optional<Schema::RelationHolder> User = S.relationUsing(C.UsingIndex);
+    if (User && User->IsKey) {
+      report(Rule::UnusableKeyIndex, At,
+             quote(C.UsingIndex) + " is already " + User->What +
+                 "; an index can back one key only")
+          .note(User->Where, "it was created here");
+      return nullptr;
+    }
+    if (User) {
+      report(Rule::UnknownIndex, At,
+             quote(C.UsingIndex) + " is not an index: it is " + User->What)
+          .note(User->Where, "it was created here");
+      return nullptr;
+    }
+    std::vector<llvm::StringRef> Names;
+    if (suggestionsLeft())
+      for (const Index *Other : S.indexesOn(T.Name))
+        Names.push_back(Other->Name);
+    report(Rule::UnknownIndex, At,
+           "index " + quote(C.UsingIndex) + " does not exist at this point" +
+               didYouMean(C.UsingIndex, Names));
+    return nullptr;
+  }
+  std::string Why;
+  if (I->Table != T.Name)
+    Why = "is on " + quote(I->Table) + ", not on " + quote(T.Name);
+  else if (!I->Unique)
+    Why = "is not unique";
+  else if (I->Where)
+    Why = "is partial (it has a `where`), and a key covers every row";
+  else
+    for (const IndexKey &K : I->Keys)
+      if (K.Desc) {
+        Why = "sorts " + quote(K.Column) +
+              " descending; a key's index sorts every column ascending";
+        break;
+      }
+  if (Why.empty())
+    return I;
+  report(Rule::UnusableKeyIndex, At,
+         "index " + quote(I->Name) + " cannot become " +
+             (C.Kind == ConstraintKind::PrimaryKey ? "primary key "
+                                                   : "unique constraint ") +
+             quote(C.Name) + ": it " + Why + "; PostgreSQL refuses it")
+      .note(I->Range, "the index is created here");
+  return nullptr;
+}
+
+/// `add constraint ... using index`: the index becomes the key's, under the
+/// key's name (PostgreSQL renames it), and no longer stands alone.
+bool Applier::addKeyUsingIndex(Table &T, const Constraint &C) {
+  const Index *I = keyIndex(T, C);
+  if (!I)
+    return false;
+  Index Old = *I;
+  std::string TableName = T.Name;
+  // The key may take the index's own name.
+  S.removeIndex(Old.Name);
+  Table &Placed = *S.editTable(TableName);
+  Constraint K = C;
+  K.UsingIndex.clear();
+  K.UsingIndexRange = llvm::SMRange();
+  if (!checkConstraint(Placed, K)) {
+    S.addIndex(std::move(Old));
+    return false;
+  }
+  // A primary key makes its columns not null (PostgreSQL scans for NULLs).
+  if (K.Kind == ConstraintKind::PrimaryKey)
+    for (const std::string &Col : K.Columns)
+      Placed.findColumn(Col)->Nullable = false;
+  S.addConstraint(Placed, std::move(K));
+  return true;
+}
+
 bool Applier::addConstraint(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
   const Constraint &C = O.Constraints.front();
+  if (T && !C.UsingIndex.empty())
+    return addKeyUsingIndex(*T, C);
   if (!T || !checkConstraint(*T, C))
     return false;
   // A primary key makes its columns not null, as in create table.

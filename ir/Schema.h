@@ -46,7 +46,11 @@ struct Constraint {
   bool NotValid = false;
   /// True when the name was written, false when migc chose PostgreSQL's.
   bool NameGiven = false;
-  llvm::SMRange Range, NameRange, RefTableRange;
+  /// `add constraint ... using index`: the existing unique index that
+  /// becomes the key (Columns are its columns). Only on the operation: the
+  /// replay clears it in the schema, where the key is like any other.
+  std::string UsingIndex;
+  llvm::SMRange Range, NameRange, RefTableRange, UsingIndexRange;
 
   bool hasIndex() const {
     return Kind == ConstraintKind::PrimaryKey || Kind == ConstraintKind::Unique;

@@ -107,6 +107,9 @@ void Collector::run() {
     table(T, false);
     constraint(T, O.Constraints.front());
     rows(T, false); // the rows must satisfy it
+    // `using index` takes the index over: it no longer stands alone.
+    if (!O.Constraints.front().UsingIndex.empty())
+      add("index:" + O.Constraints.front().UsingIndex, true);
     return;
   case OpKind::DropConstraint:
     table(T, false);

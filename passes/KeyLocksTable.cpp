@@ -6,9 +6,12 @@
 // and builds the key's index under it, reading every row: reads and writes
 // wait until the migration commits. A primary key over nullable columns
 // also scans the table for NULLs before the build. `create unique index
-// concurrently` builds the same index while reads and writes go on.
-// test/integration/postgres.py checks the lock in pg_locks and the scans in
-// pg_stat_user_tables.seq_scan on PostgreSQL 15.
+// concurrently` builds the same index while reads and writes go on, and
+// `add constraint ... using index` then attaches it without a build or a
+// scan (silent), except that a primary key over nullable columns scans for
+// NULLs under the ACCESS EXCLUSIVE lock (reported). test/integration/
+// postgres.py checks the locks in pg_locks, the scans in
+// pg_stat_user_tables.seq_scan and the index's relfilenode on PostgreSQL 15.
 //
 // `create unique index` is index-without-concurrently's; this rule speaks
 // only of keys, so one statement gets one of the two. A table the migration
@@ -78,8 +81,12 @@ public:
       return;
     const ir::Op &Op = O.IR;
     bool Old = !New.isNewTable(Op.TableName) && !hasErrorIn(O);
-    if (Old && Op.Kind == ir::OpKind::AddConstraint &&
-        Op.Constraints.front().hasIndex())
+    bool Using = Op.Kind == ir::OpKind::AddConstraint &&
+                 !Op.Constraints.front().UsingIndex.empty();
+    if (Old && Using && !Nullable.empty())
+      reportUsingIndex(O, Op.Constraints.front());
+    else if (Old && !Using && Op.Kind == ir::OpKind::AddConstraint &&
+             Op.Constraints.front().hasIndex())
       report(O, Op.Constraints.front(), Nullable, After);
     else if (Old && Op.Kind == ir::OpKind::AddColumn)
       for (const ir::Constraint &C : Op.Constraints)
@@ -106,11 +113,35 @@ private:
     Msg += "; reads and writes of " + quote(T) +
            " wait until the migration commits";
     O.M.Diags.emplace_back(Rule::KeyLocksTable, O.IR.Range, Msg)
-        .note(O.IR.Range, safeForm(O, K, After));
+        .note(O.IR.Range, safeForm(O, K, NullCols, After));
+  }
+
+  /// `primary key using index` builds nothing, but over nullable columns
+  /// PostgreSQL sets them not null, scanning every row under the lock.
+  void reportUsingIndex(const ir::OpStep &O, const ir::Constraint &K) {
+    const std::string &T = O.IR.TableName;
+    std::string Sets;
+    for (size_t I = 0; I < Nullable.size(); ++I)
+      Sets += std::string(I ? ", " : "") + "`alter column " + ir::printName(T) +
+              "." + ir::printName(Nullable[I]) + " set not null`";
+    O.M.Diags
+        .emplace_back(Rule::KeyLocksTable, O.IR.Range,
+                      "adding primary key " + quote(K.Name) + " to " +
+                          quote(T) + " using index " + quote(K.UsingIndex) +
+                          " takes an ACCESS EXCLUSIVE lock on " + quote(T) +
+                          " and scans every row under it for a NULL in " +
+                          quoteAll(Nullable) + "; reads and writes of " +
+                          quote(T) + " wait until the migration commits")
+        .note(O.IR.Range,
+              "make " + quoteAll(Nullable) +
+                  " not null first, in an earlier migration (" + Sets +
+                  "; set-not-null-scan tells how without a scan under the "
+                  "lock); then the key only attaches the index");
   }
 
   /// The note: build the index concurrently first.
   std::string safeForm(const ir::OpStep &O, const ir::Constraint &K,
+                       const std::vector<std::string> &NullCols,
                        const ir::Schema &After) {
     const std::string &T = O.IR.TableName;
     std::string Index = ir::chooseName(
@@ -119,23 +150,30 @@ private:
     std::string Build = "create unique index concurrently " +
                         ir::printName(Index) + " on " + ir::printName(T) +
                         " (" + columnList(K.Columns) + ")";
+    bool Primary = K.Kind == ir::ConstraintKind::PrimaryKey;
+    std::string Attach = "`add constraint " + ir::printName(K.Name) + " on " +
+                         ir::printName(T) + " " +
+                         (Primary ? "primary key" : "unique") +
+                         " using index " + ir::printName(Index) + "`";
     if (O.IR.Kind == ir::OpKind::AddColumn)
       return "add the column without `" +
-             std::string(K.Kind == ir::ConstraintKind::PrimaryKey
-                             ? "primary key"
-                             : "unique") +
+             std::string(Primary ? "primary key" : "unique") +
              "`, then in a migration of its own `" + Build +
-             "`, which builds the index while reads and writes go on";
+             "`, which builds the index while reads and writes go on, and "
+             "in a later one " +
+             Attach + ", which makes it the key without a build";
     std::string Note = "build the index first, in a migration of its own, "
                        "with `" +
                        Build +
-                       "`, which lets reads and writes go on (a unique index "
-                       "enforces the same uniqueness, and foreign keys can "
-                       "reference it)";
-    if (K.Kind == ir::ConstraintKind::PrimaryKey)
-      Note += "; PostgreSQL's `ALTER TABLE ... ADD PRIMARY KEY USING INDEX` "
-              "then makes it the primary key without a build, which .mig "
-              "cannot write yet";
+                       "`, which lets reads and writes go on; then, in a "
+                       "later migration, " +
+                       Attach + " makes it the " +
+                       (Primary ? "primary key" : "constraint") +
+                       " without a build";
+    if (Primary && !NullCols.empty())
+      Note += " (after " + quoteAll(NullCols) +
+              " are made not null: set-not-null-scan tells how without a "
+              "scan under the lock)";
     return Note;
   }
 

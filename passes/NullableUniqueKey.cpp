@@ -89,8 +89,9 @@ public:
           Pending.push_back({Op.NewTable.Name, C.Name,
                              C.Range.isValid() ? C.Range : Op.Range});
     } else if (Op.Kind == ir::OpKind::AddConstraint) {
+      // A key `using index` is an index judged when it was created.
       const ir::Constraint &C = Op.Constraints.front();
-      if (C.Kind == ir::ConstraintKind::Unique)
+      if (C.Kind == ir::ConstraintKind::Unique && C.UsingIndex.empty())
         Pending.push_back({Op.TableName, C.Name, Op.Range});
     } else if (Op.Kind == ir::OpKind::CreateIndex) {
       if (Op.NewIndex.Unique)

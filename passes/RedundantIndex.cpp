@@ -80,7 +80,9 @@ public:
       AddKeys(Op.NewTable.Name, Op.NewTable.Constraints, Op.Range);
     else if (Op.Kind == ir::OpKind::AddColumn)
       AddKeys(Op.TableName, Op.Constraints, Op.Range);
-    else if (Op.Kind == ir::OpKind::AddConstraint)
+    else if (Op.Kind == ir::OpKind::AddConstraint &&
+             Op.Constraints.front().UsingIndex.empty())
+      // A key `using index` is an index judged when it was created.
       AddKeys(Op.TableName, Op.Constraints, Op.Range);
     else if (Op.Kind == ir::OpKind::CreateIndex)
       Pending.push_back({Op.NewIndex.Table, Op.NewIndex.Name, Op.Range});

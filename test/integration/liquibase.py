@@ -400,12 +400,69 @@ def test_refused(checks, lb, server, migc, tmp):
                   and not os.path.exists(changelog), r.stderr)
 
 
+# Liquibase's own forIndexName, tried by hand on PostgreSQL: Liquibase 4.28
+# writes `ADD CONSTRAINT t_b_key UNIQUE (b) USING INDEX public.t_b_idx`
+# (Oracle's form), which PostgreSQL refuses as a syntax error, so migc's
+# changelog carries PostgreSQL's own statement in <sql>; the changelog of
+# test/lit/emit/using-index.mig then goes through update, rollback and
+# step by step.
+FOR_INDEX_CHANGELOG = """<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog
+  http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.28.xsd">
+  <changeSet id="t" author="probe">
+    <createTable tableName="t">
+      <column name="id" type="integer"><constraints nullable="false"/></column>
+      <column name="b" type="integer"/>
+    </createTable>
+    <createIndex tableName="t" indexName="t_b_idx" unique="true">
+      <column name="b"/>
+    </createIndex>
+    <createIndex tableName="t" indexName="t_id_idx" unique="true">
+      <column name="id"/>
+    </createIndex>
+  </changeSet>
+  <changeSet id="keys" author="probe">
+    <addUniqueConstraint tableName="t" columnNames="b"
+      constraintName="t_b_key" forIndexName="t_b_idx"/>
+    <addPrimaryKey tableName="t" columnNames="id"
+      constraintName="t_pkey" forIndexName="t_id_idx"/>
+  </changeSet>
+</databaseChangeLog>
+"""
+
+
+def test_using_index(checks, lb, server, migc, tmp):
+    work = os.path.join(tmp, "forindex")
+    os.makedirs(work)
+    changelog = os.path.join(work, "changelog.xml")
+    with open(changelog, "w") as f:
+        f.write(FOR_INDEX_CHANGELOG)
+    db = "forindex"
+    lb.create_db(db)
+    ok, out = lb(db, changelog, "update")
+    checks.record("usingindex: Liquibase's forIndexName writes `UNIQUE (b) "
+                  "USING INDEX ...`, which PostgreSQL refuses (so migc "
+                  "writes PostgreSQL's statement in <sql>)",
+                  not ok and "UNIQUE (b) USING INDEX" in out and
+                  "syntax error" in out, out)
+    path = os.path.join(REPO, "test", "lit", "emit", "using-index.mig")
+    changelog, sets = test_fixture(checks, lb, server, migc, "usingindex",
+                                   path, tmp)
+    if changelog:
+        full_cycle(checks, lb, "usingindex", migc, path, changelog, sets,
+                   "usingindex", server)
+        step_cycle(checks, lb, "usingindex", migc, path, changelog, sets,
+                   "usingindex_step", server)
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
     ap.add_argument("--only", action="append",
                     choices=["shop", "generated", "ops", "injection",
-                             "refused"],
+                             "refused", "usingindex"],
                     help="run only these parts (repeatable)")
     args = ap.parse_args()
     migc = os.path.abspath(args.migc)
@@ -440,6 +497,8 @@ def main():
             ("injection", lambda: test_injection(checks, lb, server, migc,
                                                  tmp)),
             ("refused", lambda: test_refused(checks, lb, server, migc, tmp)),
+            ("usingindex", lambda: test_using_index(checks, lb, server, migc,
+                                                    tmp)),
         )
         run_parts(checks, parts if started else (), args.only)
     finally:

@@ -1166,6 +1166,8 @@ ONLINE_CASES = [
     ("drop_check", "drop constraint users_small_check on users;"),
     ("drop_primary_key", "drop constraint orgs_pkey on orgs;"),
     ("rename_table", "rename table users to accounts;"),
+    ("unique_using_index", "add constraint uik_slug_key on uik unique using index uik_slug_idx;"),
+    ("pkey_using_index", "add constraint uik_pkey on uik primary key using index uik_id_idx;"),
 ]
 ONLINE_BASE = """migration base { up {
   create table orgs (id bigint primary key, name text);
@@ -1177,6 +1179,10 @@ ONLINE_BASE = """migration base { up {
   insert into users (id, age, small, name, code, price, flag, note, org_id)
     values (1, 30, 2, 'ann', 'x1', 1.50, 'f', 'n', 1), (2, 40, 3, 'bob', 'x2', 2.50, 'g', 'm', 2);
   insert into keyed (id, slug) values (1, 'a'), (2, 'b');
+  create table uik (id int not null, slug varchar(20));
+  create unique index uik_slug_idx on uik (slug);
+  create unique index uik_id_idx on uik (id);
+  insert into uik (id, slug) values (1, 'a'), (2, 'b');
 } }
 """
 
@@ -1266,6 +1272,81 @@ def test_online_ddl(checks, server, migc, tmp):
                   not wrong and 5 < len(reported) < len(ONLINE_CASES) - 5,
                   "\n".join(wrong[:12]))
 
+
+
+# ---------------------------------------------------------- using index ----
+# `add constraint ... using index` on MariaDB: a unique index is the unique
+# key there, so a named key renames it (RENAME INDEX) and an unnamed one
+# runs nothing; a primary key is its own index (PRIMARY), so the unique
+# index is dropped and the key added, and a nullable column becomes NOT
+# NULL. After each up, and after the synthesized downs, the catalog is
+# migc's model; the unique key still refuses a duplicate.
+
+USING_MIG = """migration ui_base { up {
+  create table ui_t (id int not null, a int, b int not null, c int);
+  create unique index ui_t_b_idx on ui_t (b);
+  create unique index ui_t_id_idx on ui_t (id);
+  create unique index ui_t_c_idx on ui_t (c);
+  create table ui_n (id int, a int);
+  create unique index ui_n_a_idx on ui_n (a);
+  insert into ui_t (id, a, b, c) values (1, 1, 1, 1), (2, 2, 2, 2);
+  insert into ui_n (id, a) values (1, 1), (2, 2);
+} }
+migration ui_unique { requires ui_base;
+  up { add constraint ui_t_b_key on ui_t unique using index ui_t_b_idx; } }
+migration ui_unnamed { requires ui_unique;
+  up { add constraint on ui_t unique using index ui_t_c_idx; } }
+migration ui_pkey { requires ui_unnamed;
+  up { add constraint ui_t_pkey on ui_t primary key using index ui_t_id_idx; } }
+migration ui_pkey_nullable { requires ui_pkey;
+  up { add constraint ui_n_pkey on ui_n primary key using index ui_n_a_idx; } }
+"""
+USING_NAMES = ["ui_base", "ui_unique", "ui_unnamed", "ui_pkey",
+               "ui_pkey_nullable"]
+
+
+def test_using_index(checks, server, migc, tmp):
+    work = os.path.join(tmp, "usingindex")
+    os.makedirs(work)
+    path = os.path.join(work, "using.mig")
+    with open(path, "w") as f:
+        f.write(USING_MIG)
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit"))
+    ups = {name: up for (_, name), up, _ in files}
+    downs = {name: down for (_, name), _, down in files}
+    with open(ups["ui_unique"]) as f:
+        unique = f.read()
+    with open(ups["ui_unnamed"]) as f:
+        unnamed = f.read()
+    with open(ups["ui_pkey"]) as f:
+        pkey = f.read()
+    checks.record("usingindex: a named unique key renames the index, an "
+                  "unnamed one runs nothing, a primary key replaces it",
+                  "RENAME INDEX `ui_t_b_idx` TO `ui_t_b_key`" in unique
+                  and not re.search(r"^ALTER TABLE", unnamed, re.M) and
+                  "DROP INDEX `ui_t_id_idx`" in pkey and
+                  "ADD CONSTRAINT `ui_t_pkey` PRIMARY KEY" in pkey,
+                  unique + unnamed + pkey)
+    db = "usingindex"
+    server.create_db(db)
+    for name in USING_NAMES:
+        ok, err = server.apply(db, ups[name])
+        if not checks.record("usingindex: %s applies" % name, ok, err):
+            return
+        check_compare(checks, "usingindex: after %s" % name, server, db,
+                      migc_schema(migc, path, at=name))
+    ok, _, err = server.sql(db, "INSERT INTO ui_t (id, a, b, c) "
+                            "VALUES (3, 3, 1, 3);")
+    checks.record("usingindex: the key still refuses a duplicate",
+                  not ok and "Duplicate entry" in err, err)
+    for i in range(len(USING_NAMES) - 1, 0, -1):
+        ok, err = server.apply(db, downs[USING_NAMES[i]])
+        if not checks.record("usingindex: the down of %s applies"
+                             % USING_NAMES[i], ok, err):
+            return
+        check_compare(checks, "usingindex: after the down of %s"
+                      % USING_NAMES[i], server, db,
+                      migc_schema(migc, path, at=USING_NAMES[i - 1]))
 
 
 # ------------------------------------------------------------- implicit ----
@@ -1377,6 +1458,8 @@ def main():
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
             ("onlineddl", lambda: test_online_ddl(checks, server, migc, tmp)),
+            ("usingindex", lambda: test_using_index(checks, server, migc,
+                                                    tmp)),
             ("implicit", lambda: test_implicit(checks, server, migc, tmp)),
             ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
             ("timeouts", lambda: test_timeouts(checks, server, migc, tmp)),

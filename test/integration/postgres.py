@@ -2333,6 +2333,200 @@ def safe_index(checks, server, migc, work, db, kc, note):
         s.end()
 
 
+# ---------------------------------------------------------- using index ----
+# `add constraint ... using index`: the index built concurrently becomes the
+# key without a build. Checked on the server with the statements migc emits:
+# the lock each one holds (in an open transaction) and what waits behind it,
+# its scans (none, but one for a primary key over a nullable column, whose
+# NULL scan key-locks-table reports), that the index keeps its relfilenode
+# under the key's name (an unnamed key takes the index's), that the catalog
+# is migc's model, that `drop constraint` drops the index, and that the
+# synthesized downs give back the schema before. Each form migc refuses
+# (unusable-key-index) the server refuses too.
+
+USING_BASE = """\
+migration ui_tables {
+  up {
+    create table ui_t (id int not null, a int, b int not null);
+    create table ui_n (id int, a int);
+    create table ui_o (id int);
+  }
+}
+migration ui_indexes {
+  requires ui_tables;
+  up {
+    create unique index concurrently ui_t_b_idx on ui_t (b);
+    create unique index concurrently ui_t_id_idx on ui_t (id);
+    create unique index concurrently ui_n_a_idx on ui_n (a);
+    create unique index concurrently ui_t_a_idx on ui_t (a);
+    create index concurrently ui_t_plain_idx on ui_t (b);
+    create unique index concurrently ui_t_part_idx on ui_t (b) where (a > 0);
+    create unique index concurrently ui_t_desc_idx on ui_t (id, b desc);
+    create unique index concurrently ui_o_id_idx on ui_o (id);
+  }
+}
+"""
+
+USING_MIG = USING_BASE + """\
+migration ui_unique {
+  requires ui_indexes;
+  up { add constraint ui_t_b_key on ui_t unique using index ui_t_b_idx; }
+}
+migration ui_pkey {
+  requires ui_unique;
+  up { add constraint ui_t_pkey on ui_t primary key using index ui_t_id_idx; }
+}
+migration ui_pkey_nullable {
+  requires ui_pkey;
+  up { add constraint ui_n_pkey on ui_n primary key using index ui_n_a_idx; }
+}
+migration ui_unnamed {
+  requires ui_pkey_nullable;
+  up { add constraint on ui_t unique using index ui_t_a_idx; }
+}
+"""
+
+# (migration, table, index before, key and index after, scans)
+USING_CASES = [("ui_unique", "ui_t", "ui_t_b_idx", "ui_t_b_key", 0),
+               ("ui_pkey", "ui_t", "ui_t_id_idx", "ui_t_pkey", 0),
+               ("ui_pkey_nullable", "ui_n", "ui_n_a_idx", "ui_n_pkey", 1),
+               ("ui_unnamed", "ui_t", "ui_t_a_idx", "ui_t_a_idx", 0)]
+
+# (what, .mig statement after USING_MIG, the statement the PostgreSQL
+# backend writes for it, what PostgreSQL 15 says)
+USING_REFUSED = [
+    ("not unique", "add constraint ui_t_p_key on ui_t unique using index "
+     "ui_t_plain_idx", 'ALTER TABLE "ui_t" ADD CONSTRAINT "ui_t_p_key" '
+     'UNIQUE USING INDEX "ui_t_plain_idx"', "is not a unique index"),
+    ("partial", "add constraint ui_t_q_key on ui_t unique using index "
+     "ui_t_part_idx", 'ALTER TABLE "ui_t" ADD CONSTRAINT "ui_t_q_key" '
+     'UNIQUE USING INDEX "ui_t_part_idx"', "is a partial index"),
+    ("descending", "add constraint ui_t_d_key on ui_t unique using index "
+     "ui_t_desc_idx", 'ALTER TABLE "ui_t" ADD CONSTRAINT "ui_t_d_key" '
+     'UNIQUE USING INDEX "ui_t_desc_idx"',
+     "does not have default sorting behavior"),
+    ("another table's", "add constraint ui_t_o_key on ui_t unique using index "
+     "ui_o_id_idx", 'ALTER TABLE "ui_t" ADD CONSTRAINT "ui_t_o_key" '
+     'UNIQUE USING INDEX "ui_o_id_idx"', "does not belong to table"),
+    ("a key's already", "add constraint ui_t_k_key on ui_t unique using index "
+     "ui_t_b_key", 'ALTER TABLE "ui_t" ADD CONSTRAINT "ui_t_k_key" '
+     'UNIQUE USING INDEX "ui_t_b_key"',
+     "is already associated with a constraint"),
+]
+
+USING_KEYS_SQL = """\
+SELECT c.conname, i.relname FROM pg_constraint c
+JOIN pg_class i ON i.oid = c.conindid
+WHERE c.conrelid IN ('ui_t'::regclass, 'ui_n'::regclass) ORDER BY 1"""
+
+
+class UsingChecks(ConstraintChecks):
+    PART = "keys"
+    WRITES = {"ui_t": "INSERT INTO ui_t (id, a, b) SELECT n, n, n FROM "
+                      "(VALUES (%d)) v(n)",
+              "ui_n": "INSERT INTO ui_n (id, a) SELECT n, n FROM "
+                      "(VALUES (%d)) v(n)"}
+
+
+def test_using_index(checks, server, migc, tmp):
+    work = os.path.join(tmp, "using")
+    os.makedirs(os.path.join(work, "main"))
+    path = os.path.join(work, "main", "using.mig")
+    with open(path, "w") as f:
+        f.write(USING_MIG)
+    r = run([migc, "check", "--isolated", path])
+    warned = {migration_at(USING_MIG, int(line)): (msg, note)
+              for line, msg, note in KEY_WARNING.findall(r.stderr)}
+    if not checks.record("keys: migc warns on `using index` only for the "
+                         "primary key over a nullable column",
+                         r.returncode == 0 and sorted(warned) ==
+                         ["ui_pkey_nullable"] and
+                         r.stderr.count("warning") == 1, r.stderr):
+        return
+    db = "using_index"
+    by_name = seeded_db(
+        checks, server, migc, path, work, db, "keys", "ui_tables",
+        "INSERT INTO ui_t SELECT g, g, g FROM generate_series(1, 1000) g; "
+        "INSERT INTO ui_n SELECT g, g FROM generate_series(1, 1000) g; "
+        "INSERT INTO ui_o SELECT g FROM generate_series(1, 10) g")
+    if by_name is None:
+        return
+    ok, err = apply(server, db, by_name["ui_indexes"])
+    if not checks.record("keys: the indexes are built concurrently", ok, err):
+        return
+    kc = UsingChecks(checks, server, db)
+    for name, table, index, key, scans in USING_CASES:
+        st = script_statements(by_name[name])
+        kind = "PRIMARY KEY" if "pkey" in name else "UNIQUE"
+        want = ['ALTER TABLE "%s" ADD CONSTRAINT "%s" %s USING INDEX "%s";'
+                % (table, key, kind, index)]
+        checks.record("keys: %s emits %s" % (name, want[0]), st == want,
+                      str(st))
+        said = warned.get(name, ("reads and writes of `%s` wait" % table,))[0]
+        if name in warned:
+            checks.record("keys: migc says %s takes ACCESS EXCLUSIVE on %s"
+                          % (name, table), lock_claims(said) ==
+                          {table: "AccessExclusiveLock"}, said)
+        kc.locks(name, st, {table: "AccessExclusiveLock"}, said)
+        got = kc.scans(st, table, commit=False)
+        checks.record("keys: %s scans %s %d time(s)%s" % (
+            name, table, scans, ", as migc says" if name in warned else ""),
+            got == scans and (scans == 0 or "for a NULL in `a`" in said),
+            "seq_scan grew by %s" % got)
+        before = relfilenodes(server, db)
+        ok, err = apply(server, db, by_name[name])
+        after = relfilenodes(server, db)
+        checks.record(
+            "keys: %s applies; index %s is now %s, same relfilenode, no "
+            "longer under its old name" % (name, index, key),
+            ok and index in before and key in after and
+            after[key][0] == before[index][0] and
+            (index == key or index not in after), err or str(after))
+    r = server.psql(db, tuples=True, sql=USING_KEYS_SQL)
+    checks.record("keys: each constraint's index is the one it took",
+                  r.stdout.split() == [
+                      "ui_n_pkey|ui_n_pkey", "ui_t_a_idx|ui_t_a_idx",
+                      "ui_t_b_key|ui_t_b_key", "ui_t_pkey|ui_t_pkey"],
+                  r.stdout + r.stderr)
+    check_compare(checks, "keys: after `using index`", server, db,
+                  migc_schema(migc, path))
+    refused(checks, server, migc, work, db)
+    # `drop constraint`, the first statement of the synthesized down,
+    # drops the index.
+    files = migc_emit_dir(migc, path, os.path.join(work, "emit-down"))
+    downs = {name: down for (_, name), _, down in files}
+    first = script_statements(downs["ui_unique"])[0]
+    r = server.psql(db, tuples=True, sql=(
+        "BEGIN; %s SELECT count(*) FROM pg_class WHERE relname IN "
+        "('ui_t_b_key', 'ui_t_b_idx'); ROLLBACK" % first))
+    checks.record("keys: `drop constraint ui_t_b_key` drops its index",
+                  r.returncode == 0 and r.stdout.split()[-1:] == ["0"],
+                  first + " " + r.stdout + r.stderr)
+    for name, _, _, _, _ in reversed(USING_CASES):
+        ok, err = apply(server, db, downs[name])
+        checks.record("keys: the down of %s applies" % name, ok, err)
+    check_compare(checks, "keys: after the downs", server, db,
+                  migc_schema(migc, path, at="ui_indexes"))
+
+
+def refused(checks, server, migc, work, db):
+    for what, mig, sql, why in USING_REFUSED:
+        text = USING_MIG + ("migration ui_refused {\n  requires ui_unnamed;\n"
+                            "  up { %s; }\n}\n" % mig)
+        rpath = os.path.join(work, "refused", "refused.mig")
+        os.makedirs(os.path.dirname(rpath), exist_ok=True)
+        with open(rpath, "w") as f:
+            f.write(text)
+        r = run([migc, "check", "--isolated", rpath])
+        said = r.returncode == 1 and r.stderr.count(
+            "[unusable-key-index]") == 1 and r.stderr.count("error:") == 1
+        p = server.psql(db, sql="BEGIN; %s; ROLLBACK" % sql)
+        checks.record("keys: migc refuses %s index for `using index`, and "
+                      "so does PostgreSQL" % what,
+                      said and p.returncode != 0 and why in p.stderr,
+                      r.stderr + psql_error(p))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -2364,7 +2558,8 @@ def main():
             ("rewrites", lambda: test_rewrites(checks, server, migc, tmp)),
             ("constraints", lambda: test_constraints(checks, server, migc,
                                                      tmp)),
-            ("keys", lambda: test_keys(checks, server, migc, tmp)),
+            ("keys", lambda: (test_keys(checks, server, migc, tmp),
+                              test_using_index(checks, server, migc, tmp))),
             ("data", lambda: test_data(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,

@@ -1147,6 +1147,32 @@ TEST(Inverse, EachOperationKind) {
             "sql 'DROP EXTENSION x' down 'CREATE EXTENSION x';\n");
 }
 
+// `using index`: dropping the key drops its index, so the down builds the
+// index again under its old name (and a primary key's columns become
+// nullable again).
+TEST(Inverse, KeyUsingIndexBuildsTheIndexAgain) {
+  const char *Base = "create table t (id bigint primary key, a int not null, "
+                     "b text);\n"
+                     "create unique index t_a_idx on t (a);\n"
+                     "create table u (x int, y int not null);\n"
+                     "create unique index u_x_idx on u (x);";
+  EXPECT_EQ(
+      synthesizedDown(
+          Base, "add constraint t_a_key on t unique using index t_a_idx;"),
+      "drop constraint t_a_key on t;\n"
+      "create unique index t_a_idx on t (a);\n");
+  EXPECT_EQ(synthesizedDown(Base, "add constraint on t unique using index "
+                                  "t_a_idx;"),
+            "drop constraint t_a_idx on t;\n"
+            "create unique index t_a_idx on t (a);\n");
+  EXPECT_EQ(
+      synthesizedDown(
+          Base, "add constraint u_pkey on u primary key using index u_x_idx;"),
+      "drop constraint u_pkey on u;\n"
+      "alter column u.x drop not null;\n"
+      "create unique index u_x_idx on u (x);\n");
+}
+
 TEST(Inverse, DropTableIsReCreatedWithItsIndexes) {
   auto C = roundTrip("create table t (id bigint primary key identity, a int "
                      "not null default 1 check (a > 0), b text unique);\n"
