@@ -21,7 +21,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "backends/MySQL.h"
 #include "backends/Backend.h"
+#include "backends/MySQLKeys.h"
 #include "backends/MySQLTypes.h"
 #include "backends/SqlText.h"
 #include "ir/SchemaPrinter.h"
@@ -36,8 +38,6 @@ using namespace ir;
 
 namespace {
 
-/// InnoDB's largest index key, in bytes (DYNAMIC row format).
-constexpr unsigned MaxKeyBytes = 3072;
 /// The collation every table gets: binary, so `=` and `unique` on text
 /// compare like PostgreSQL does (case- and accent-sensitive).
 constexpr const char *TableOptions =
@@ -158,31 +158,15 @@ unsigned mysqlRowBytes(Type T) {
   }
 }
 
-namespace {
-
-bool isLob(Type T) {
+bool mysqlStoredOffRow(Type T) {
   return T.Kind == TypeKind::Text || T.Kind == TypeKind::Bytes ||
          T.Kind == TypeKind::Json ||
          (T.Kind == TypeKind::Varchar && T.Length == 0);
 }
 
-/// Bytes an index key of this type takes at most (utf8mb4: 4 per char);
-/// 0 for the unbounded types. The row's count, but for a few bounds the
-/// key prefixes were computed with (kept: they decide the emitted prefixes).
-unsigned keyBytes(Type T) {
-  if (isLob(T))
-    return 0;
-  switch (T.Kind) {
-  case TypeKind::Decimal:
-    return 32;
-  case TypeKind::Varchar:
-    return 4 * T.Length + 2;
-  case TypeKind::Timestamptz:
-    return 6;
-  default:
-    return mysqlRowBytes(T);
-  }
-}
+namespace {
+
+bool isLob(Type T) { return mysqlStoredOffRow(T); }
 
 //===--- Expressions
 //-------------------------------------------------------===//
@@ -464,9 +448,22 @@ public:
 
   /// What the target cannot express at all: target-unsupported errors.
   DiagList Refused;
+  /// What the script does otherwise than PostgreSQL would, each also said in
+  /// a `-- warning:` or `-- note:` line: mysql-unsupported, for `migc check`
+  /// (mysqlUnsupported). The other comments are said by other rules
+  /// (mysql-key-too-long, mysql-row-too-large, opaque-sql) or change nothing
+  /// a migration could see (docs/decisions.md).
+  DiagList Unsupported;
 
 private:
-  Schema S; // the schema before the operation being emitted
+  Schema S;                // the schema before the operation being emitted
+  const Op *Cur = nullptr; // the operation being emitted
+  /// Columns whose type the operation introduces (a new column, a type
+  /// change): their type's caveats are reported once, there; every later
+  /// MODIFY COLUMN restates them in the script only.
+  std::set<std::string> NewTypes;
+  /// Writing again the keys and indexes an operation did not create.
+  bool Restating = false;
   std::vector<Unit> Units;
   std::vector<std::string> Pending; // warnings for the next unit
 
@@ -483,6 +480,20 @@ private:
     Units.push_back(Unit{K, "", {}, std::move(Text), {}, {}, {}});
   }
   void warn(std::string W) { Pending.push_back(std::move(W)); }
+  /// A comment of the script and the diagnostic saying the same: At (or
+  /// the operation) and the note on what the script does instead.
+  /// Null while restating (the diagnostic went with the operation that
+  /// wrote the object).
+  Diagnostic *unsupported(std::string Comment, llvm::SMRange At,
+                          std::string Message, std::string Instead) {
+    warn(std::move(Comment));
+    if (Restating)
+      return nullptr;
+    if (!At.isValid())
+      At = Cur ? Cur->Range : llvm::SMRange();
+    return &Unsupported.emplace_back(Rule::MySqlUnsupported, At, Message)
+                .note(At, std::move(Instead));
+  }
 
   std::string defaultClause(const Column &C);
   std::string columnDef(const Column &C, llvm::StringRef Table);
@@ -522,10 +533,25 @@ std::string ScriptBuilder::columnDef(const Column &C, llvm::StringRef Table) {
     S += " AUTO_INCREMENT";
   if (C.Default)
     S += " DEFAULT " + defaultClause(C);
-  if (C.Ty.Kind == TypeKind::Timestamptz)
-    warn("warning: " + Table.str() + "." + C.Name +
-         " is TIMESTAMP(6): MySQL stores only 1970-01-01 00:00:01 .. "
-         "2038-01-19 03:14:07 UTC");
+  if (C.Ty.Kind == TypeKind::Timestamptz) {
+    std::string Comment = "warning: " + Table.str() + "." + C.Name +
+                          " is TIMESTAMP(6): MySQL stores only 1970-01-01 "
+                          "00:00:01 .. 2038-01-19 03:14:07 UTC";
+    if (NewTypes.erase(C.Name))
+      unsupported(std::move(Comment),
+                  Cur && Cur->Kind == OpKind::CreateTable ? C.Range
+                                                          : llvm::SMRange(),
+                  quote(Table.str() + "." + C.Name) +
+                      " (timestamptz) is MySQL's TIMESTAMP(6), which holds "
+                      "only 1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC: "
+                      "MySQL cannot store a time outside them, which "
+                      "PostgreSQL can",
+                  "the script keeps TIMESTAMP(6) for its time zone "
+                  "conversion; a `timestamp` column (DATETIME(6)) holds the "
+                  "years 1000 to 9999, without a time zone");
+    else
+      warn(std::move(Comment));
+  }
   if (C.Ty.Kind == TypeKind::Varchar && C.Ty.Length > 16383)
     warn("warning: " + Table.str() + "." + C.Name + " is VARCHAR(" +
          num(C.Ty.Length) + "): more than a MySQL row may hold in utf8mb4");
@@ -539,55 +565,29 @@ std::string ScriptBuilder::keyParts(const Table &T,
                                     const std::vector<std::string> &Cols,
                                     const std::vector<bool> &Desc, bool Unique,
                                     bool Primary, llvm::StringRef What) {
-  unsigned Fixed = 0, Long = 0;
-  std::vector<Type> Types;
-  for (const std::string &N : Cols) {
-    const Column *C = T.findColumn(N);
-    Types.push_back(C ? C->Ty : Type::of(TypeKind::Text));
-    unsigned B = keyBytes(Types.back());
-    Fixed += B;
-    Long += B == 0;
-  }
-  bool TooLong = Long || Fixed > MaxKeyBytes;
-  unsigned Prefix = 0; // characters per long column
-  if (TooLong && !Unique) {
-    // Columns at most 255 characters long keep their whole value; the
-    // others share what is left of the key.
-    unsigned Short = 0, NLong = 0;
-    for (Type Ty : Types) {
-      unsigned B = keyBytes(Ty);
-      if (B && B <= 4 * 255 + 2)
-        Short += B;
-      else
-        ++NLong;
-    }
-    long Left = long(MaxKeyBytes) - long(Short);
-    long Each = NLong ? Left / long(4 * NLong) - 1 : 0;
-    Prefix = NLong ? unsigned(std::clamp(Each, 1L, 768L)) : 0;
-  }
+  MySqlKey K = mysqlKey(T, Cols, Desc, Unique);
   std::string Out;
-  for (size_t I = 0; I < Cols.size(); ++I) {
-    Out += (I ? ", " : "") + q(Cols[I]);
-    unsigned B = keyBytes(Types[I]);
-    bool Cut = Prefix && (B == 0 || B > 4 * 255 + 2) &&
-               (Types[I].Kind != TypeKind::Varchar || B == 0 ||
-                Types[I].Length > Prefix);
-    if (Cut)
-      Out += "(" + num(Prefix) + ")";
-    if (I < Desc.size() && Desc[I])
+  for (size_t I = 0; I < K.Parts.size(); ++I) {
+    const MySqlKeyPart &P = K.Parts[I];
+    Out += (I ? ", " : "") + q(P.Column);
+    if (P.Prefix)
+      Out += "(" + num(P.Prefix) + ")";
+    if (P.Desc)
       Out += " DESC";
   }
-  if (TooLong && Unique && !Primary)
+  if (Primary) {
+    // No prefix and no hash for a primary key: the statement fails
+    // (mysql-key-too-long says so in `migc check`).
+    if (mysqlKeyRefused(K, MySqlKeyKind::Primary, true))
+      warn("warning: " + What.str() +
+           " is too long for a MySQL index key: MySQL and MariaDB refuse "
+           "this primary key");
+  } else if (K.TooLong && Unique)
     warn("note: " + What.str() +
          " is too long for a MySQL index key: MariaDB (10.4 and later) "
          "enforces it through a hash; MySQL 8 rejects it");
-  else if (TooLong && Primary)
-    warn("warning: " + What.str() +
-         " indexes only a prefix of its long columns: rows that differ only "
-         "after " +
-         num(Prefix) + " characters collide");
-  else if (TooLong)
-    warn("note: " + What.str() + " indexes the first " + num(Prefix) +
+  else if (K.TooLong)
+    warn("note: " + What.str() + " indexes the first " + num(K.Prefix) +
          " characters of its long columns (MySQL needs a prefix)");
   return Out;
 }
@@ -615,8 +615,16 @@ std::string ScriptBuilder::constraintDef(const Table &T, const Constraint &C) {
   std::string Head = "CONSTRAINT " + q(C.Name) + " ";
   std::string What = "constraint " + C.Name + " on " + T.Name;
   if (C.NotValid)
-    warn("note: MySQL has no NOT VALID: " + What +
-         " is checked against every row now");
+    unsupported("note: MySQL has no NOT VALID: " + What +
+                    " is checked against every row now",
+                C.Range,
+                "MySQL has no `not valid`: the script adds constraint " +
+                    quote(C.Name) + " on " + quote(T.Name) +
+                    " checked against every existing row, and a row that "
+                    "violates it makes the `ALTER TABLE` fail there",
+                "PostgreSQL checks only the new rows until `validate "
+                "constraint`; on MySQL, fix the rows that violate it before "
+                "this migration");
   switch (C.Kind) {
   case ConstraintKind::PrimaryKey:
     return Head + "PRIMARY KEY (" +
@@ -644,10 +652,18 @@ std::string ScriptBuilder::constraintDef(const Table &T, const Constraint &C) {
         Head + "FOREIGN KEY (" + names(C.Columns) + ") REFERENCES " +
         q(C.RefTable) + " (" + names(C.RefColumns) + ")" +
         action("DELETE", C.OnDelete, W1) + action("UPDATE", C.OnUpdate, W2);
-    if (!W1.empty())
-      warn(W1 + " (" + What + ")");
-    if (!W2.empty())
-      warn(W2 + " (" + What + ")");
+    for (auto [W, Event] : {std::pair(&W1, "delete"), {&W2, "update"}})
+      if (!W->empty())
+        unsupported(*W + " (" + What + ")", C.Range,
+                    "foreign key " + quote(C.Name) + " on " + quote(T.Name) +
+                        " has `on " + Event +
+                        " set default`, which InnoDB does not carry out (MySQL "
+                        "refuses it, MariaDB ignores it): the script writes "
+                        "NO ACTION, so the " +
+                        Event + " of a referenced row fails there",
+                    std::string("`on ") + Event +
+                        " set null` or `cascade` mean the same on both "
+                        "servers");
     return S;
   }
   }
@@ -677,12 +693,23 @@ void ScriptBuilder::indexClauses(const Index &I, const Table &T, Unit &U) {
     U.Reads.insert("c:" + K.Column);
   }
   if (I.Where) {
-    warn("warning: MySQL has no partial indexes: " + I.Name +
-         " indexes every row, not only those where (" + expr(I.Where) + ")");
-    if (I.Unique)
+    Diagnostic *D = unsupported(
+        "warning: MySQL has no partial indexes: " + I.Name +
+            " indexes every row, not only those where (" + expr(I.Where) + ")",
+        I.Range,
+        "MySQL has no partial indexes: the script's index " + quote(I.Name) +
+            " on " + quote(T.Name) +
+            " indexes every row, not only those its `where` selects",
+        "the index is as large as one without `where`");
+    if (I.Unique) {
       warn("warning: so unique index " + I.Name +
            " also rejects duplicates among the rows outside its where: "
            "it does not keep its PostgreSQL meaning");
+      if (D)
+        D->note(D->Range, "and as a unique index it rejects duplicates among "
+                          "the rows outside its `where`, which PostgreSQL "
+                          "accepts");
+    }
   }
   U.Clauses.push_back(
       std::string("ADD ") + (I.Unique ? "UNIQUE " : "") + "INDEX " + q(I.Name) +
@@ -851,6 +878,7 @@ void ScriptBuilder::alterType(const Op &O, const Schema &After) {
   }
   A2.Clauses.push_back("CHANGE COLUMN " + q(Tmp) + " " +
                        columnDef(*C, O.TableName) + " " + Pos);
+  Restating = true;
   for (const Constraint &K : T1->Constraints)
     if (UsesCol(K))
       A2.Clauses.push_back("ADD " + constraintDef(*T1, K));
@@ -858,12 +886,24 @@ void ScriptBuilder::alterType(const Op &O, const Schema &After) {
     if (llvm::any_of(I->Keys,
                      [&](const IndexKey &K) { return K.Column == C->Name; }))
       indexClauses(*I, *T1, A2);
+  Restating = false;
   for (auto [RT, FK] : After.referencesTo(O.TableName))
     if (llvm::is_contained(FK->RefColumns, C->Name))
-      warn("warning: foreign key " + FK->Name + " on " + RT->Name +
-           " references " + O.TableName + "." + C->Name +
-           ": MySQL refuses to drop the column; change the type without "
-           "USING");
+      unsupported("warning: foreign key " + FK->Name + " on " + RT->Name +
+                      " references " + O.TableName + "." + C->Name +
+                      ": MySQL refuses to drop the column; change the type "
+                      "without USING",
+                  {},
+                  "MySQL has no `using`: the script computes the values "
+                  "into a new column that replaces " +
+                      quote(O.TableName + "." + C->Name) +
+                      ", but MySQL refuses to drop a column that foreign "
+                      "key " +
+                      quote(FK->Name) + " on " + quote(RT->Name) +
+                      " references, so the `ALTER TABLE` fails there",
+                  "change the type without `using` (MySQL converts the "
+                  "values as a cast does), or drop the foreign key first "
+                  "and add it again after");
 }
 
 /// MySQL assigns left to right, each expression seeing the assignments
@@ -895,8 +935,17 @@ void ScriptBuilder::update(const Op &O) {
       Cycle = true;
   }
   if (Cycle)
-    warn("warning: MySQL evaluates SET left to right, and these assignments "
-         "read each other's columns: the result differs from PostgreSQL's");
+    unsupported("warning: MySQL evaluates SET left to right, and these "
+                "assignments read each other's columns: the result differs "
+                "from PostgreSQL's",
+                {},
+                "MySQL evaluates `set` left to right, each assignment "
+                "seeing the ones before it, and these read each other's "
+                "columns: the `update` stores other values than "
+                "PostgreSQL, which reads the old row",
+                "the script orders the assignments so that each reads the "
+                "old row where it can; for a cycle (a swap), go through a "
+                "new column");
   std::string Out = "UPDATE " + q(O.TableName) + " SET ";
   for (size_t K = 0; K < N; ++K)
     Out += (K ? ", " : "") + q(O.Assignments[Order[K]].first) + " = " +
@@ -906,6 +955,15 @@ void ScriptBuilder::update(const Op &O) {
 
 void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
   S = Before;
+  Cur = &O;
+  NewTypes.clear();
+  if (O.Kind == OpKind::CreateTable)
+    for (const Column &C : O.NewTable.Columns)
+      NewTypes.insert(C.Name);
+  else if (O.Kind == OpKind::AddColumn)
+    NewTypes.insert(O.NewColumn.Name);
+  else if (O.Kind == OpKind::AlterColumnType)
+    NewTypes.insert(O.ColumnName);
   const std::string &TN = O.TableName;
   const Table *T0 = S.findTable(TN);
   const Table *T1 = After.findTable(TN);
@@ -1228,6 +1286,13 @@ class MySQLBackend : public SteppedBackend<ScriptBackend> {
   }
 };
 } // namespace
+
+DiagList mysqlUnsupported(const Op &O, const Schema &Before,
+                          const Schema &After) {
+  ScriptBuilder B;
+  B.op(O, Before, After);
+  return std::move(B.Unsupported);
+}
 
 std::unique_ptr<Backend> createMySQLBackend() {
   return std::make_unique<MySQLBackend>();

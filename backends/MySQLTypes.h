@@ -25,6 +25,10 @@ std::string mysqlType(ir::Type T);
 /// test/integration/mariadb.py checks these counts on MariaDB 10.11.
 unsigned mysqlRowBytes(ir::Type T);
 
+/// Whether the backend writes T as LONGTEXT, LONGBLOB or JSON, stored off
+/// the row (and indexable only through a prefix).
+bool mysqlStoredOffRow(ir::Type T);
+
 /// MySQL's and MariaDB's limit on the bytes of a row, over every column and
 /// the bitmap of nullable columns (BLOB and TEXT data excepted).
 inline constexpr unsigned MySqlMaxRowBytes = 65535;

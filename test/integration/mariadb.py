@@ -16,6 +16,15 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * rowsize/...      mysql-row-too-large: 140 random tables and added columns
                      at MySQL's 65,535-byte row limit, under it and over it;
                      MariaDB accepts exactly those migc accepts;
+  * keylength/...    mysql-key-too-long: about 200 primary keys, indexes, unique
+                     and foreign keys at InnoDB's 3,072-byte key limit, under
+                     and over it, and type changes of their columns; MariaDB
+                     refuses exactly those migc reports, in the default and in
+                     strict sql_mode;
+  * unsupported/...  mysql-unsupported: what the script cannot say as PostgreSQL
+                     (not valid, partial indexes, set default, a swap, the
+                     TIMESTAMP range, a using of a referenced column) runs and
+                     shows the difference the warning names;
   * onlineddl/...    mysql-blocking-alter: 36 operations on tables with rows,
                      run with ALGORITHM=INPLACE, LOCK=NONE: MariaDB refuses
                      exactly those migc reports as ALGORITHM=COPY, and takes
@@ -1125,6 +1134,240 @@ def test_row_size(checks, server, migc, tmp):
                   "\n".join(wrong[:10]))
 
 
+# ------------------------------------------------------------- key length ---
+
+KEY_RULE = "mysql-key-too-long"
+# Types and the bytes a key counts for them, only to aim the cases at the
+# 3,072-byte limit: the verdict compared is migc's with MariaDB's.
+KEY_SMALL = [("int", 4), ("bigint", 8), ("smallint", 2), ("bool", 1),
+             ("date", 3), ("time", 6), ("timestamp", 8), ("timestamptz", 7),
+             ("uuid", 144), ("decimal(12,2)", 6), ("decimal", 30),
+             ("char(10)", 40), ("varchar(40)", 160), ("varchar(255)", 1020)]
+KEY_ERRORS = ("Specified key was too long", "used in key specification "
+              "without a key length", "Foreign key constraint is incorrectly "
+              "formed")
+
+
+def _key_cases(rng):
+    """(migration, [.mig statements]): keys at the limit and around it, of
+    every kind, and type changes that take a key over it."""
+    cases = []
+
+    def aimed(k):
+        """Fixed columns, their bytes, and one or two long columns' lengths
+        in characters that put the key d bytes from the limit."""
+        fixed = [rng.choice(KEY_SMALL) for _ in range(rng.randint(0, 3))]
+        room = 3072 - sum(b for _, b in fixed)
+        return fixed, room
+
+    for k in range(18):
+        fixed, room = aimed(k)
+        for d in (-1, 0, 1):
+            n = room // 4 + d
+            cols = ["c%d %s not null" % (i, t) for i, (t, _) in enumerate(fixed)]
+            names = ["c%d" % i for i in range(len(fixed))]
+            if k % 3 == 2 and n > 300:
+                # Two long columns sharing the room.
+                a = rng.randint(100, n - 100)
+                cols += ["la varchar(%d) not null" % a,
+                         "lb varchar(%d) not null" % (n - a)]
+                names += ["la", "lb"]
+            else:
+                cols.append("la varchar(%d) not null" % max(n, 1))
+                names.append("la")
+            t = "kp%d_%d" % (k, d + 1)
+            key = ", ".join(names)
+            cases.append((t + "_pk", ["create table %s_pk (%s, primary key (%s));"
+                                      % (t, ", ".join(cols), key)]))
+            cases.append((t + "_ix", ["create table %s_ix (%s);" % (t, ", ".join(cols)),
+                                      "create index %s_ix_i on %s_ix (%s);" % (t, t, key)]))
+            cases.append((t + "_uq", ["create table %s_uq (%s, unique (%s));"
+                                      % (t, ", ".join(cols), key)]))
+    # Indexes of columns the script keeps whole (up to 255 characters).
+    for k in range(8):
+        parts = [rng.choice([("varchar(255)", 1020), ("varchar(200)", 800),
+                             ("uuid", 144), ("bigint", 8), ("char(100)", 400)])
+                 for _ in range(rng.randint(2, 5))]
+        t = "kw%d" % k
+        cols = ", ".join("c%d %s" % (i, ty) for i, (ty, _) in enumerate(parts))
+        key = ", ".join("c%d" % i for i in range(len(parts)))
+        cases.append((t, ["create table %s (%s, body text);" % (t, cols),
+                          "create index %s_i on %s (%s, body);" % (t, t, key)]))
+    # text in keys: a primary key fails, an index gets a prefix, a unique
+    # key a hash.
+    cases.append(("kt_pk", ["create table kt_pk (slug text primary key);"]))
+    cases.append(("kt_ix", ["create table kt_ix (slug text, n int);",
+                            "create index kt_ix_i on kt_ix (slug, n);"]))
+    cases.append(("kt_uq", ["create table kt_uq (slug text unique, b bytes unique);"]))
+    # Foreign keys: whole columns on both sides.
+    for n, m in ((700, 700), (768, 768), (769, 700), (700, 769), (800, 800)):
+        t = "kf%d_%d" % (n, m)
+        cases.append((t, ["create table %s_p (id bigint primary key, x varchar(%d) unique);"
+                          % (t, m),
+                          "create table %s_c (id bigint primary key, y varchar(%d) "
+                          "references %s_p (x));" % (t, n, t)]))
+    cases.append(("kf_text", ["create table kf_text_p (id bigint primary key, x text unique);",
+                              "create table kf_text_c (id bigint primary key, y text "
+                              "references kf_text_p (x));"]))
+    cases.append(("kf_pk", ["create table kf_pk_p (x varchar(768) primary key);",
+                            "create table kf_pk_c (y varchar(768) references kf_pk_p (x));"]))
+    # Type changes of a key's column, in place and through `using`.
+    for n in (768, 769):
+        cases.append(("ka_pk%d" % n, ["create table ka_pk%d (k varchar(300) primary key);" % n,
+                                      "alter column ka_pk%d.k type varchar(%d);" % (n, n)]))
+        cases.append(("ka_ix%d" % n, ["create table ka_ix%d (k varchar(300), n int);" % n,
+                                      "create index ka_ix%d_i on ka_ix%d (k, n);" % (n, n),
+                                      "alter column ka_ix%d.k type varchar(%d);" % (n, n - 1)]))
+        cases.append(("ka_one%d" % n, ["create table ka_one%d (k varchar(300));" % n,
+                                       "create index ka_one%d_i on ka_one%d (k);" % (n, n),
+                                       "alter column ka_one%d.k type varchar(%d);" % (n, n)]))
+        cases.append(("ka_us%d" % n, ["create table ka_us%d (k varchar(300), n int);" % n,
+                                      "create index ka_us%d_i on ka_us%d (k, n);" % (n, n),
+                                      "alter column ka_us%d.k type varchar(%d) using k || '';"
+                                      % (n, n - 1)]))
+    cases.append(("ka_pref", ["create table ka_pref (b text, n int);",
+                              "create index ka_pref_i on ka_pref (b, n);",
+                              "alter column ka_pref.n type bigint;"]))
+    return cases
+
+
+def test_key_length(checks, server, migc, tmp):
+    import random
+    rng = random.Random(3072)
+    work = os.path.join(tmp, "keylength")
+    cases = _key_cases(rng)
+    for sub, targets in (("mysql", '["postgres", "mysql"]\nmariadb-version = "10.11"'),
+                         ("plain", '["postgres"]')):
+        os.makedirs(os.path.join(work, sub))
+        with open(os.path.join(work, sub, "migc.toml"), "w") as f:
+            f.write('[check]\ntargets = %s\n' % targets)
+        for i, (m, stmts) in enumerate(cases):
+            with open(os.path.join(work, sub, "%04d_%s.mig" % (i, m)), "w") as f:
+                f.write("migration %s { up { %s } }\n" % (m, " ".join(stmts)))
+    r = run([migc, "check", "--format=json", "-Wno-multiple-heads",
+             os.path.join(work, "mysql")])
+    try:
+        diags = json.loads(r.stdout)
+    except ValueError:
+        checks.record("keylength: migc check prints JSON", False, r.stderr[-2000:])
+        return
+    refused = {os.path.basename(dg["file"])[5:-4] for dg in diags
+               if dg["rule"] == KEY_RULE}
+    other = [dg for dg in diags
+             if dg["rule"] != KEY_RULE and dg["severity"] == "error"]
+    checks.record("keylength: migc reports only %s errors" % KEY_RULE, not other,
+                  json.dumps(other[:3]))
+    emitted = migc_emit_dir(migc, os.path.join(work, "plain"), os.path.join(work, "emitted"))
+    checks.record("keylength: %d emitted scripts, one per case" % len(emitted),
+                  len(emitted) == len(cases))
+    for mode, prefix in (("default mode", ""),
+                         ("strict mode", "SET SESSION sql_mode = CONCAT(@@sql_mode, "
+                                         "',STRICT_ALL_TABLES,TRADITIONAL');\n")):
+        server.create_db("keylength")
+        wrong, seen = [], {"fits": 0, "refused": 0}
+        for (_, m), up, _ in emitted:
+            with open(up, encoding="utf-8") as f:
+                ok, _, err = server.sql("keylength", prefix + f.read())
+            keyed = any(e in err for e in KEY_ERRORS)
+            if ok == (m in refused) or (not ok and not keyed):
+                wrong.append("%s: migc %s, MariaDB %s" % (
+                    m, "refuses" if m in refused else "accepts",
+                    "accepted" if ok else err.splitlines()[-1][:200]))
+            seen["fits" if ok else "refused"] += 1
+        checks.record("keylength: MariaDB (%s) accepts exactly the %d keys migc "
+                      "accepts and refuses the %d it reports (%d cases)"
+                      % (mode, seen["fits"], seen["refused"], len(cases)),
+                      not wrong and seen["fits"] > 20 and seen["refused"] > 20,
+                      "\n".join(wrong[:10]))
+
+
+# ------------------------------------------------------------ unsupported ---
+
+UNSUPPORTED_RULE = "mysql-unsupported"
+# (case, .mig statements, SQL run after the emitted script or None, what
+# MariaDB must do: "fails" (the script or the probe fails, with an error
+# containing the text) or the probe's output). Each is a difference the
+# warning names; "plain" cases draw no warning and run as PostgreSQL would.
+UNSUPPORTED_CASES = [
+    ("not_valid", "create table nv (id bigint primary key, age int); "
+     "insert into nv (id, age) values (1, -5); "
+     "add constraint nv_pos on nv check (age > 0) not valid;",
+     None, ("fails", "nv_pos")),
+    ("partial_unique", "create table pu (id bigint primary key, k int, active bool); "
+     "create unique index pu_k on pu (k) where (active); "
+     "insert into pu (id, k, active) values (1, 5, false), (2, 5, false);",
+     None, ("fails", "Duplicate entry")),
+    ("partial", "create table pi (id bigint primary key, k int, active bool); "
+     "create index pi_k on pi (k) where (active); "
+     "insert into pi (id, k, active) values (1, 5, false), (2, 6, true);",
+     "SELECT COUNT(*) FROM pi FORCE INDEX (pi_k) WHERE k >= 0;", ("rows", "2")),
+    ("set_default", "create table sd_p (id bigint primary key); "
+     "create table sd_c (id bigint primary key, p bigint default 0 "
+     "references sd_p (id) on delete set default); "
+     "insert into sd_p (id) values (0), (1); insert into sd_c (id, p) values (1, 1);",
+     "DELETE FROM sd_p WHERE id = 1;", ("fails", "Cannot delete or update a parent row")),
+    ("swap", "create table sw (id bigint primary key, a int, b int); "
+     "insert into sw (id, a, b) values (1, 1, 2); update sw set a = b, b = a;",
+     "SELECT a, b FROM sw;", ("rows", "2\t2")),
+    ("timestamptz", "create table tz (id bigint primary key, at timestamptz);",
+     "INSERT INTO tz (id, at) VALUES (1, '2038-01-19 03:14:07'); "
+     "INSERT INTO tz (id, at) VALUES (2, '2038-01-19 03:14:08');",
+     ("fails", "Incorrect datetime value: '2038-01-19 03:14:08'")),
+    ("using_referenced", "create table uf_p (id int primary key); "
+     "create table uf_c (id int primary key, p int references uf_p (id)); "
+     "alter column uf_p.id type int using id * 1;",
+     None, ("fails", "needed in a foreign key constraint")),
+    # No warning: PostgreSQL's meaning is kept.
+    ("plain_update", "create table pu2 (id bigint primary key, a int, b int); "
+     "insert into pu2 (id, a, b) values (1, 1, 2); update pu2 set a = b, b = 0;",
+     "SELECT a, b FROM pu2;", ("rows", "2\t0")),
+    ("plain_concurrently", "create table pc (id bigint primary key, k int); "
+     "create index concurrently pc_k on pc (k);",
+     "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_NAME = 'pc' "
+     "AND INDEX_NAME = 'pc_k';", ("rows", "1")),
+]
+
+
+def test_unsupported(checks, server, migc, tmp):
+    work = os.path.join(tmp, "unsupported")
+    wrong = []
+    for name, body, probe, (want, text) in UNSUPPORTED_CASES:
+        proj = os.path.join(work, name)
+        os.makedirs(proj)
+        with open(os.path.join(proj, "migc.toml"), "w") as f:
+            f.write('[check]\ntargets = ["postgres", "mysql"]\n'
+                    'mariadb-version = "10.11"\n')
+        with open(os.path.join(proj, "0000_%s.mig" % name), "w") as f:
+            f.write("migration %s { irreversible 'test'; up { %s } }\n"
+                    % (name, body))
+        r = run([migc, "check", "--format=json", proj])
+        try:
+            said = [d for d in json.loads(r.stdout)
+                    if d["rule"] == UNSUPPORTED_RULE]
+        except ValueError:
+            wrong.append("%s: no JSON: %s" % (name, r.stderr[-300:]))
+            continue
+        if bool(said) == name.startswith("plain_") or len(said) > 1:
+            wrong.append("%s: migc says %d mysql-unsupported" % (name, len(said)))
+        (_, up, _), = migc_emit_dir(migc, proj, os.path.join(work, name + ".emitted"))
+        server.create_db("unsupported")
+        with open(up, encoding="utf-8") as f:
+            ok, out, err = server.sql("unsupported", f.read())
+        if ok and probe:
+            ok, out, err = server.sql("unsupported", probe)
+        if want == "fails":
+            if ok or text not in err:
+                wrong.append("%s: MariaDB should fail with %r: %s" % (
+                    name, text, "it ran" if ok else err[-200:]))
+        elif not ok or out.strip() != text:
+            wrong.append("%s: MariaDB should give %r: %s" % (
+                name, text, out.strip() if ok else err[-200:]))
+    checks.record("unsupported: for %d cases migc says mysql-unsupported "
+                  "exactly where the script differs, and MariaDB 10.11 shows "
+                  "the difference it names" % len(UNSUPPORTED_CASES),
+                  not wrong, "\n".join(wrong[:10]))
+
+
 # ----------------------------------------------------------- online DDL ----
 
 BLOCKING_RULE = "mysql-blocking-alter"
@@ -1457,6 +1700,8 @@ def main():
                 args.examples, "shop"), tmp)),
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
+            ("keylength", lambda: test_key_length(checks, server, migc, tmp)),
+            ("unsupported", lambda: test_unsupported(checks, server, migc, tmp)),
             ("onlineddl", lambda: test_online_ddl(checks, server, migc, tmp)),
             ("usingindex", lambda: test_using_index(checks, server, migc,
                                                     tmp)),
