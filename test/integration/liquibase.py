@@ -434,7 +434,7 @@ def test_batches(checks, lb, server, migc, tmp):
     ok, out = lb(db, changelog, "update")
     checks.record("batches: liquibase update", ok, out)
     r = server.psql(db, tuples=True, sql=(
-        "SELECT count(*) FILTER (WHERE status = 'done'), count(DISTINCT xmin), "
+        "SELECT count(*) FILTER (WHERE status = 'done'), count(DISTINCT xmin::text), "
         "(SELECT max(n) FROM (SELECT count(*) n FROM bt GROUP BY xmin) x) "
         "FROM bt"))
     want = "%d|%d|%d" % (BATCH_ROWS, BATCH_ROWS // BATCH_SIZE, BATCH_SIZE)

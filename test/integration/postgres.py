@@ -1087,10 +1087,10 @@ def test_batches(checks, server, migc, tmp):
         checks.record("batches: the script runs to its end", status == 0, err)
         r = server.psql(db, tuples=True, sql=(
             "SELECT count(*), count(*) FILTER (WHERE status = 'a$migc$''b' "
-            "AND migc_rows = 1), count(DISTINCT xmin) FROM bt"))
+            "AND migc_rows = 1) FROM bt"))
         checks.record("batches: every row is updated once, with the literal "
                       "as written",
-                      r.stdout.split("|")[:2] == [str(BATCH_ROWS)] * 2,
+                      r.stdout.strip().split("|") == [str(BATCH_ROWS)] * 2,
                       r.stdout + r.stderr)
         r = server.psql(db, tuples=True, sql=(
             "SELECT count(*), max(n) FROM (SELECT count(*) n FROM bt "
@@ -1102,6 +1102,17 @@ def test_batches(checks, server, migc, tmp):
                       r.stdout + r.stderr)
     finally:
         s.end()
+    update = [l.strip() for l in text.splitlines()
+              if l.strip().startswith("UPDATE ")]
+    # With statistics, as a table in production has them.
+    server.psql(db, sql="ANALYZE bt")
+    r = server.psql(db, tuples=True, sql="EXPLAIN " + update[0].rstrip(";")
+                    if update else "SELECT 'no UPDATE'")
+    checks.record("batches: a batch writes its rows found by ctid (a TID "
+                  "scan), it does not scan the table again",
+                  re.search(r"Tid Scan on bt\s+\(", r.stdout) is not None
+                  and re.search(r"Seq Scan on bt\s+\(", r.stdout) is None,
+                  r.stdout + r.stderr)
 
 
 # ------------------------------------------------------- several tables ----
