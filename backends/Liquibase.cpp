@@ -473,9 +473,11 @@ void opChanges(const Op &O, const Schema &S, std::vector<Elem> &Out) {
     Out.push_back(sqlChange(O));
     return;
   case OpKind::Update: {
-    if (!nameSafe(T) || !llvm::all_of(O.Assignments, [](const auto &A) {
-          return nameSafe(A.first);
-        })) {
+    // Batches commit inside a PostgreSQL DO block, which Liquibase has no
+    // change for (the changeSet runs outside a transaction).
+    if (O.BatchSize || !nameSafe(T) ||
+        !llvm::all_of(O.Assignments,
+                      [](const auto &A) { return nameSafe(A.first); })) {
       Out.push_back(sqlChange(O));
       return;
     }

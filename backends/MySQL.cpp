@@ -950,7 +950,29 @@ void ScriptBuilder::update(const Op &O) {
   for (size_t K = 0; K < N; ++K)
     Out += (K ? ", " : "") + q(O.Assignments[Order[K]].first) + " = " +
            expr(O.Assignments[Order[K]].second);
-  stmt(Unit::Dml, Out + (O.Value ? " WHERE " + expr(O.Value) : "") + ";");
+  Out += O.Value ? " WHERE " + expr(O.Value) : "";
+  if (!O.BatchSize) {
+    stmt(Unit::Dml, Out + ";");
+    return;
+  }
+  // MariaDB runs a compound statement outside a procedure (BEGIN NOT
+  // ATOMIC; MySQL 8 has none). The count is kept in a user variable, which
+  // no column name can shadow, before COMMIT resets ROW_COUNT(). The client
+  // needs another delimiter for the block; it finds it outside quotes only.
+  warn("note: " + O.TableName + " is updated in batches of " +
+       std::to_string(*O.BatchSize) +
+       ", each committed on its own (MariaDB's BEGIN NOT ATOMIC)");
+  stmt(Unit::Ddl, "DELIMITER //\n"
+                  "BEGIN NOT ATOMIC\n"
+                  "  REPEAT\n"
+                  "    " +
+                      Out + " LIMIT " + std::to_string(*O.BatchSize) +
+                      ";\n"
+                      "    SET @migc_rows = ROW_COUNT();\n"
+                      "    COMMIT;\n"
+                      "  UNTIL @migc_rows = 0 END REPEAT;\n"
+                      "END //\n"
+                      "DELIMITER ;");
 }
 
 void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {

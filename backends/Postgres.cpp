@@ -116,6 +116,49 @@ std::string createIndex(const Index &I, bool Concurrently) {
          (I.Where ? " WHERE (" + expr(I.Where) + ")" : "") + ";";
 }
 
+std::string update(const Op &O, const std::string &Where) {
+  std::string S = "UPDATE " + q(O.TableName) + " SET ";
+  for (size_t I = 0; I < O.Assignments.size(); ++I)
+    S += (I ? ", " : "") + q(O.Assignments[I].first) + " = " +
+         expr(O.Assignments[I].second);
+  return S + (Where.empty() ? "" : " WHERE " + Where) + ";";
+}
+
+/// A dollar-quote tag that Body does not contain, so no text in it (a
+/// string literal, a name) can end the quote early.
+std::string dollarTag(llvm::StringRef Body) {
+  std::string Tag = "$migc$";
+  for (unsigned I = 1; Body.contains(Tag); ++I)
+    Tag = "$migc" + std::to_string(I) + "$";
+  return Tag;
+}
+
+/// An update in batches: a DO block that updates N rows at a time and
+/// commits each batch, until a batch finds none (PostgreSQL 11+ commits
+/// inside a DO block run outside a transaction). The rows of a batch are
+/// found by ctid, which PostgreSQL joins with a TID scan; `use_column` lets the
+/// update name a column that has the name of a PL/pgSQL variable.
+std::string batchedUpdate(const Op &O) {
+  std::string Pick = "ctid IN (SELECT ctid FROM " + q(O.TableName) +
+                     (O.Value ? " WHERE " + expr(O.Value) : "") + " LIMIT " +
+                     std::to_string(*O.BatchSize) + ")";
+  std::string Body = "\n#variable_conflict use_column\n"
+                     "DECLARE\n"
+                     "  migc_rows bigint;\n"
+                     "BEGIN\n"
+                     "  LOOP\n"
+                     "    " +
+                     update(O, Pick) +
+                     "\n"
+                     "    GET DIAGNOSTICS migc_rows = ROW_COUNT;\n"
+                     "    EXIT WHEN migc_rows = 0;\n"
+                     "    COMMIT;\n"
+                     "  END LOOP;\n"
+                     "END\n";
+  std::string Tag = dollarTag(Body);
+  return "DO " + Tag + Body + Tag + ";";
+}
+
 } // namespace
 
 void emitPostgresSchema(const Schema &S, llvm::raw_ostream &OS) {
@@ -175,13 +218,10 @@ std::string postgresStatement(const Op &O) {
     return "ALTER TABLE " + T + " DROP CONSTRAINT " + q(O.Name) + ";";
   case OpKind::ValidateConstraint:
     return "ALTER TABLE " + T + " VALIDATE CONSTRAINT " + q(O.Name) + ";";
-  case OpKind::Update: {
-    std::string S = "UPDATE " + T + " SET ";
-    for (size_t I = 0; I < O.Assignments.size(); ++I)
-      S += (I ? ", " : "") + q(O.Assignments[I].first) + " = " +
-           expr(O.Assignments[I].second);
-    return S + (O.Value ? " WHERE " + expr(O.Value) : "") + ";";
-  }
+  case OpKind::Update:
+    if (O.BatchSize)
+      return batchedUpdate(O);
+    return update(O, O.Value ? expr(O.Value) : "");
   case OpKind::Delete:
     return "DELETE FROM " + T + (O.Value ? " WHERE " + expr(O.Value) : "") +
            ";";
@@ -197,6 +237,24 @@ std::string postgresStatement(const Op &O) {
   return "";
 }
 
+namespace {
+/// Why Ops cannot run in one transaction, for the script's header.
+std::string whyNoTransaction(const std::vector<Op> &Ops) {
+  bool Concurrent = false, Batched = false;
+  for (const Op &O : Ops)
+    if (forbidsTransaction(O))
+      (O.Kind == OpKind::Update ? Batched : Concurrent) = true;
+  std::string Why;
+  // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
+  if (Concurrent)
+    Why = "it builds or drops an index concurrently";
+  if (Batched)
+    Why += (Why.empty() ? "it " : ", and ") +
+           std::string("updates in batches, each committed on its own");
+  return Why;
+}
+} // namespace
+
 void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
                         llvm::StringRef Direction, llvm::raw_ostream &OS) {
   OS << sqlComment("migration " + M.Name + " (" + Direction.str() + ")")
@@ -208,9 +266,8 @@ void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
     OS << "BEGIN;\n";
   else if (M.NoTransaction)
     OS << "-- not in a transaction: the migration says `transaction none;`\n";
-  else // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
-    OS << "-- not in a transaction: it builds or drops an index "
-          "concurrently\n";
+  else
+    OS << "-- not in a transaction: " << whyNoTransaction(Ops) << "\n";
   // In a transaction, SET LOCAL ends with it; outside one, the session's
   // setting is put back after the last statement.
   std::vector<llvm::StringRef> Set;

@@ -150,6 +150,9 @@ struct Op {
   bool Unique = false, Concurrently = false;
   std::vector<IndexColumn> IndexColumns;
   std::vector<Assignment> Assignments;
+  /// update `in batches of N`: N (1 or more), and where it is written.
+  std::optional<uint32_t> BatchSize;
+  llvm::SMRange BatchRange;
   std::vector<Name> InsertColumns;
   std::vector<std::vector<ExprPtr>> Rows;
   std::string Sql;

@@ -195,6 +195,29 @@ void insert(P::InsertStmtContext *C, ast::Op &O, BuildContext &Ctx) {
   }
 }
 
+/// The largest batch: PostgreSQL's `integer` (and far past any batch that
+/// commits soon enough to be one).
+constexpr uint64_t MaxBatchSize = 2147483647;
+
+void batches(P::BatchesContext *C, ast::Op &O, BuildContext &Ctx) {
+  llvm::SMRange At = Ctx.range(C->size);
+  if (C->sign)
+    At.Start = Ctx.range(C->sign).Start;
+  O.BatchRange = At;
+  uint64_t N = 0;
+  bool TooLarge = Ctx.text(C->size).getAsInteger(10, N) || N > MaxBatchSize;
+  bool Negative = C->sign && C->sign->getType() == P::MINUS;
+  if (!TooLarge && !Negative && N >= 1) {
+    O.BatchSize = uint32_t(N);
+    return;
+  }
+  Ctx.Diags.emplace_back(Rule::SyntaxError, At,
+                         "a batch size is a number of rows from 1 to " +
+                             std::to_string(MaxBatchSize) + ", not `" +
+                             (Negative ? "-" : "") + Ctx.text(C->size).str() +
+                             "`");
+}
+
 void sql(P::SqlStmtContext *C, ast::Op &O, BuildContext &Ctx) {
   O.Kind = ast::OpKind::Sql;
   std::vector<antlr4::tree::TerminalNode *> S = C->STRING();
@@ -273,6 +296,8 @@ std::optional<ast::Op> buildStatement(P::StatementContext *S,
           {buildName(A->identifier(), Ctx), buildExpr(A->expr(), Ctx)});
     if (C->expr())
       O.Value = buildExpr(C->expr(), Ctx);
+    if (C->batches())
+      batches(C->batches(), O, Ctx);
   } else if (auto *C = dynamic_cast<P::DeleteStmtContext *>(S)) {
     O.Kind = ast::OpKind::Delete;
     O.Table = buildName(C->identifier(), Ctx);

@@ -53,6 +53,8 @@ bool isSoftKeyword(size_t T) {
   case P::ASC:
   case P::DESC:
   case P::PRECISION:
+  case P::BATCHES:
+  case P::OF:
   case P::SMALLINT:
   case P::INT:
   case P::INTEGER_KW:

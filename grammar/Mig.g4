@@ -37,7 +37,8 @@ statement
       (tableConstraintBody (NOT VALID)? | keyUsingIndex) ';'                  # addConstraint
   | DROP CONSTRAINT identifier ON identifier ';'                              # dropConstraint
   | VALIDATE CONSTRAINT identifier ON identifier ';'                          # validateConstraint
-  | UPDATE identifier SET assignment (',' assignment)* (WHERE expr)? ';'      # updateStmt
+  | UPDATE identifier SET assignment (',' assignment)* (WHERE expr)?
+      batches? ';'                                                            # updateStmt
   | DELETE FROM identifier (WHERE expr)? ';'                                  # deleteStmt
   | INSERT INTO identifier ('(' identifier (',' identifier)* ')')?
       VALUES valuesRow (',' valuesRow)* ';'                                   # insertStmt
@@ -48,6 +49,9 @@ statement
   ;
 
 columnRef : table=identifier '.' column=identifier ;
+
+// A sign is taken so that `of -1` gets a located error, not a syntax error.
+batches : IN BATCHES OF sign=('-' | '+')? size=INTEGER ;
 
 tableElement
   : identifier typeName columnConstraint*              # columnElement
@@ -175,7 +179,7 @@ identifier
   | LOCK_TIMEOUT | STATEMENT_TIMEOUT | TRANSACTION
   | CREATE | TABLE | DROP | RENAME | ADD | COLUMN | ALTER | TYPE | INDEX
   | CONCURRENTLY | VALID | VALIDATE | KEY | UPDATE | DELETE | INSERT | SQL | DIALECT
-  | CASCADE | RESTRICT | NO | ACTION | ASC | DESC | PRECISION
+  | CASCADE | RESTRICT | NO | ACTION | ASC | DESC | PRECISION | BATCHES | OF
   | SMALLINT | INT | INTEGER_KW | BIGINT | DECIMAL | NUMERIC | REAL | FLOAT
   | DOUBLE | BOOL | BOOLEAN | TEXT | VARCHAR | CHAR | BYTES | DATE | TIME
   | TIMESTAMP | TIMESTAMPTZ | UUID | JSON
@@ -236,6 +240,8 @@ AND : A N D ;
 OR : O R ;
 IS : I S ;
 IN : I N ;
+BATCHES : B A T C H E S ;
+OF : O F ;
 BETWEEN : B E T W E E N ;
 LIKE : L I K E ;
 CASE : C A S E ;

@@ -325,6 +325,8 @@ void Lowerer::update(const ast::Op &A, Op &O, const Table &T) {
     O.Assignments.push_back({As.Col.Text, V});
     O.AssignmentRanges.push_back(As.Col.Range);
   }
+  O.BatchSize = A.BatchSize;
+  O.BatchRange = A.BatchRange;
   if (A.Value) {
     O.Value = typeCheck(*A.Value, scope(T, "a condition"), Diags);
     expectBool(*O.Value, "a `where` condition", Diags);

@@ -168,7 +168,11 @@ std::string printOp(const Op &O) {
     for (size_t I = 0; I < O.Assignments.size(); ++I)
       S += (I ? ", " : "") + printName(O.Assignments[I].first) + " = " +
            print(*O.Assignments[I].second);
-    return S + (O.Value ? " where " + print(*O.Value) : "") + ";";
+    if (O.Value)
+      S += " where " + print(*O.Value);
+    if (O.BatchSize)
+      S += " in batches of " + std::to_string(*O.BatchSize);
+    return S + ";";
   }
   case OpKind::Delete:
     return "delete from " + T + (O.Value ? " where " + print(*O.Value) : "") +

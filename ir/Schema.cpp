@@ -295,6 +295,8 @@ Schema::referencesTo(llvm::StringRef Target) const {
 }
 
 bool forbidsTransaction(const Op &O) {
+  if (O.Kind == OpKind::Update)
+    return O.BatchSize.has_value();
   return O.Concurrently &&
          (O.Kind == OpKind::CreateIndex || O.Kind == OpKind::DropIndex);
 }

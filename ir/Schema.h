@@ -188,6 +188,10 @@ struct Op {
   bool Concurrently = false;
   std::vector<std::pair<std::string, ExprPtr>> Assignments; // update
   std::vector<llvm::SMRange> AssignmentRanges;
+  /// update `in batches of N`: each batch of N rows commits on its own.
+  /// The rows end as an unbatched update leaves them.
+  std::optional<uint32_t> BatchSize;
+  llvm::SMRange BatchRange;
   std::vector<std::string> InsertColumns; // insert (all columns if empty)
   std::vector<llvm::SMRange> InsertColumnRanges;
   std::vector<std::vector<ExprPtr>> Rows;
@@ -224,7 +228,8 @@ struct Migration {
 };
 
 /// Whether PostgreSQL refuses to run O inside a transaction block (an index
-/// built or dropped concurrently).
+/// built or dropped concurrently), or O commits as it goes (an update in
+/// batches).
 bool forbidsTransaction(const Op &O);
 /// Whether Block, the up or the down of M, runs as one transaction on
 /// PostgreSQL: not with `transaction none;`, nor when an operation forbids

@@ -11,8 +11,9 @@
 // second session while such a transaction is open.
 //
 // The block is judged at its end, when it is known whether it runs in one
-// transaction: a block that builds or drops an index concurrently is emitted
-// without BEGIN/COMMIT, each statement committing on its own. A table the
+// transaction: a block that builds or drops an index concurrently, or
+// updates in batches, is emitted without BEGIN/COMMIT, each statement (and
+// each batch) committing on its own. A table the
 // migration created has no rows to backfill and no traffic (NewObjects.h);
 // DDL that lets reads and writes go on (`validate constraint`, concurrent
 // index builds) does not count, nor `drop table` (the rows go with it).
@@ -101,7 +102,8 @@ public:
     if (!T.empty() && !New.isNewTable(T)) {
       Seen &S = Tables[idOf(T)];
       if (Op.Kind == ir::OpKind::Update)
-        S.Updates.push_back({Op.Range, ir::printOpInline(Op), O.Index, T});
+        S.Updates.push_back(
+            {Op.Range, ir::printOpInline(Op), O.Index, T, Op.Value != nullptr});
       else if (Lock L = lockOf(Op); L != Lock::None)
         S.Ddls.push_back({ir::printOpInline(Op), L, O.Index});
     }
@@ -128,6 +130,7 @@ private:
     std::string Text;
     size_t Index;
     std::string Table; // its name when it ran
+    bool HasWhere;     // so its batched form can end
   };
   struct Ddl {
     std::string Text;
@@ -170,10 +173,22 @@ private:
                   blocked(Named->L) + " (" + lockName(Named->L) +
                   " lock), until the migration commits" +
                   (Under ? ": the whole backfill runs under that lock" : ""))
-          ->note(U.Range, "run `" + U.Text +
-                              "` in a migration of its own, after the DDL, so "
-                              "that it holds only its rows' locks");
+          ->note(U.Range, safeForm(U));
     }
+  }
+
+  /// The note: the backfill in a migration of its own, or in batches
+  /// (which run outside a transaction, each batch committing on its own)
+  /// when it has a `where` its batches can end on.
+  static std::string safeForm(const Update &U) {
+    std::string Own = "run `" + U.Text +
+                      "` in a migration of its own, after the DDL, so that it "
+                      "holds only its rows' locks";
+    if (!U.HasWhere)
+      return Own;
+    return Own + ", or write `" + U.Text +
+           " in batches of 10000`: the migration then runs outside a "
+           "transaction, each batch committing on its own";
   }
 
   unsigned idOf(llvm::StringRef T) {

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ir/OpPrinter.h"
 #include "passes/Pass.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -223,7 +224,8 @@ private:
     for (size_t I = First; I < Out.size(); ++I) {
       // One rule for a down's hazards, so that a team that never runs a
       // down on production data can silence them and keep up's proofs.
-      if (Out[I].TheRule != Rule::SmtTimeout) {
+      if (Out[I].TheRule != Rule::SmtTimeout &&
+          Out[I].TheRule != Rule::BatchedUpdateMayNotEnd) {
         Out[I].TheRule = Rule::DownMayFail;
         Out[I].Sev = ruleDefaultSeverity(Rule::DownMayFail);
       }
@@ -265,6 +267,54 @@ private:
       Msg += " (the operations before this one in the migration do not rule "
              "it out)";
     D.note(At, Msg + Tail.str());
+  }
+
+  /// A batched update ends only if no batch picks a row an earlier batch
+  /// wrote: the update must make its `where` false on every row it writes.
+  /// Not a question of this migration's rows: rows the application writes
+  /// between batches are picked too.
+  void batchEnds(const Op &O, const Schema &S) {
+    const Table *T = S.findTable(O.TableName);
+    if (!T)
+      return;
+    if (!O.Value) {
+      Diagnostic &D = Out.emplace_back(
+          Rule::BatchedUpdateMayNotEnd, O.BatchRange,
+          "this update in batches has no `where`, so it never ends: every "
+          "batch picks rows again, the ones it wrote too");
+      D.note(O.Range, safeBatches(O));
+      return;
+    }
+    Answer A = P.batchEnds(*T, O);
+    if (!decided(A, O.Value->Range, "this update in batches ends") ||
+        !A.fails())
+      return;
+    Diagnostic &D = Out.emplace_back(
+        Rule::BatchedUpdateMayNotEnd, O.Value->Range,
+        "this update in batches may never end: its `where` still selects a "
+        "row the update has written, so every batch can pick it again");
+    D.note(O.Value->Range,
+           "for example " + (A.Row.empty() ? "any row" : A.Row.str()) +
+               " is selected, and the update makes it " + A.After.str() +
+               ", which the `where` selects again");
+    D.note(O.Range, safeBatches(O));
+  }
+
+  /// The note with the safe form: a `where` the update makes false.
+  static std::string safeBatches(const Op &O) {
+    std::string Msg = "select only the rows the update has not written yet, "
+                      "with a `where` its new values make false";
+    for (auto &[Col, X] : O.Assignments)
+      if (X->Kind == ast::ExprKind::IntLit ||
+          X->Kind == ast::ExprKind::DecimalLit ||
+          X->Kind == ast::ExprKind::StringLit ||
+          X->Kind == ast::ExprKind::BoolLit) {
+        std::string C = printName(Col);
+        std::string Not = C + " is null or " + C + " <> " + print(*X);
+        return Msg + (O.Value ? ", e.g. add `and (" + Not + ")` to the `where`"
+                              : ", e.g. `where " + Not + "`");
+      }
+    return Msg;
   }
 
   void before(const Op &O, const Schema &S) {
@@ -356,6 +406,8 @@ private:
       return;
     }
     case OpKind::Update: {
+      if (O.BatchSize)
+        batchEnds(O, S);
       if (!P.mayHaveRows(O.TableName))
         return;
       Answer A = P.updateKeeps(S, O);

@@ -98,7 +98,7 @@ private:
     Fill.TableName = Op.TableName;
     Fill.Assignments.push_back({C.Name, C.Default});
     std::string Update = ir::printOp(Fill);
-    Update.pop_back(); // the `;`: a `where` goes there
+    Update.pop_back(); // the `;`: a `where` and the batches go there
     // Inline constraints print as operations of their own, one a line.
     std::string AddText = ir::printOp(Add);
     std::replace(AddText.begin(), AddText.end(), '\n', ' ');
@@ -107,7 +107,7 @@ private:
                     "`, which only new rows use, and fill the existing rows "
                     "in batches (`" +
                     Update + " where " + ir::printName(C.Name) +
-                    " is null and ...;`)";
+                    " is null in batches of 10000;`)";
     if (!C.Nullable)
       S += "; `" + ir::printName(C.Name) +
            "` can be `not null` once they "

@@ -191,6 +191,51 @@ Answer Prover::updateKeeps(const Schema &S, const Op &O) {
       });
 }
 
+Answer Prover::batchEnds(const Table &Whole, const Op &O) {
+  if (!O.Value)
+    return {};
+  llvm::StringSet<> Seed = columnsOf(*O.Value);
+  for (auto &[Col, X] : O.Assignments) {
+    Seed.insert(Col);
+    for (const auto &C : columnsOf(*X))
+      Seed.insert(C.getKey());
+  }
+  const Table T = P->slice(Whole, Seed);
+  Source Row = P->anyRow(T, /*NullVars=*/false, /*Positional=*/true);
+  std::vector<z3::expr> Facts = P->tableFacts(T, Row);
+  Encoder E = P->encoder(Row);
+  z3::expr Selected = E.isTrue(E.encode(*O.Value));
+  Source After = Row;
+  // A new value that does not fit fails the update: no batch loops then.
+  z3::expr_vector Fits(P->ctx());
+  for (auto &[Col, X] : O.Assignments) {
+    const Column *C = T.findColumn(Col);
+    Val *Slot = After.find(Col);
+    if (!C || !Slot)
+      continue;
+    Val New = E.encode(*X, C->Ty);
+    Fits.push_back(E.fits(New, C->Ty));
+    *Slot = E.as(New, Slot->S);
+  }
+  Encoder AE = P->encoder(After);
+  z3::expr Again = AE.isTrue(AE.encode(*O.Value));
+  Facts.push_back(Selected && z3::mk_and(Fits) && !E.error() && Again &&
+                  !AE.error());
+  for (z3::expr &F : E.Side)
+    Facts.push_back(F);
+  for (z3::expr &F : AE.Side)
+    Facts.push_back(F);
+  return P->solve(Facts, {}, [&](const z3::model &M, Answer &A) {
+    A.Row = P->describe(Row, M, Selected && Again);
+    for (auto &[Col, X] : O.Assignments)
+      if (const Val *V = After.find(Col)) {
+        const Column *C = T.findColumn(Col);
+        A.After.Values.push_back(
+            {Col, P->show(*V, C ? C->Ty : Type(), M, /*Computed=*/true)});
+      }
+  });
+}
+
 Answer Prover::restores(llvm::StringRef Table,
                         const std::vector<std::string> &Columns) {
   auto It = P->Rows.find(Table);

@@ -184,6 +184,12 @@ public:
   Answer newColumnHolds(const ir::Table &Before, const ir::Op &AddColumn);
   /// (d) Does Update keep every constraint and type of its table?
   Answer updateKeeps(const ir::Schema &S, const ir::Op &Update);
+  /// Does a batched Update end: does it make its `where` false (or NULL)
+  /// on every row it writes, so that no batch picks a row again? Asked of
+  /// every row T allows, not only the migration's: the batches commit
+  /// while the application writes. Fails with Row, a row the update
+  /// selects again, and After, the values it gives that row.
+  Answer batchEnds(const ir::Table &T, const ir::Op &Update);
   /// (g) Do the current rows of Table have, in Columns, the values they had
   /// at beginMigration (which must have been called with the table
   /// existing and untouched)?

@@ -28,6 +28,8 @@ temp folder), keeps Liquibase's own tables in a schema `liquibase` so that
   * injection/...    test/lit/emit/liquibase-injection.mig (hostile names and
                      strings): `update`, compare, values read back,
                      `rollback-count <all>`, empty schema;
+  * batches/...      `update ... in batches of N`: runInTransaction="false",
+                     every row updated, one transaction id per batch;
   * refused/...      a migration with a character XML cannot carry: emit
                      reports it (target-unsupported), exits 1 and writes no
                      changelog.
@@ -383,6 +385,65 @@ def test_injection(checks, lb, server, migc, tmp):
                     server, db)
 
 
+BATCH_ROWS, BATCH_SIZE = 1000, 100
+BATCHES_MIG = """\
+migration batch_tables {
+  up {
+    create table bt (id int primary key, status text);
+  }
+}
+
+migration batch_fill {
+  requires batch_tables;
+  up {
+    update bt set status = 'done' where status is null in batches of %d;
+  }
+  irreversible;
+}
+""" % BATCH_SIZE
+
+
+def test_batches(checks, lb, server, migc, tmp):
+    """`update ... in batches of N`: a changeSet with runInTransaction=
+    "false" whose <sql> DO block commits every batch (one transaction id per
+    batch of N rows)."""
+    proj = os.path.join(tmp, "batches")
+    os.makedirs(proj)
+    path = os.path.join(proj, "b.mig")
+    with open(path, "w") as f:
+        f.write(BATCHES_MIG)
+    changelog, sets = test_fixture(checks, lb, server, migc, "batches", path,
+                                   tmp)
+    if not changelog:
+        return
+    root = ET.parse(changelog).getroot()
+    fill = [cs for cs in root.iter(NS + "changeSet")
+            if cs.get("id") == "batch_fill"]
+    checks.record("batches: the changeSet runs outside a transaction",
+                  len(fill) == 1
+                  and fill[0].get("runInTransaction") == "false")
+    db = "batches"
+    lb.create_db(db)
+    ok, out = lb(db, changelog, "update-count", "--count=1")
+    if ok:
+        r = server.psql(db, sql="INSERT INTO bt SELECT g, NULL FROM "
+                        "generate_series(1, %d) g" % BATCH_ROWS)
+        ok, out = r.returncode == 0, r.stderr
+    if not checks.record("batches: the table exists, with rows", ok, out):
+        return
+    ok, out = lb(db, changelog, "update")
+    checks.record("batches: liquibase update", ok, out)
+    r = server.psql(db, tuples=True, sql=(
+        "SELECT count(*) FILTER (WHERE status = 'done'), count(DISTINCT xmin::text), "
+        "(SELECT max(n) FROM (SELECT count(*) n FROM bt GROUP BY xmin) x) "
+        "FROM bt"))
+    want = "%d|%d|%d" % (BATCH_ROWS, BATCH_ROWS // BATCH_SIZE, BATCH_SIZE)
+    checks.record("batches: every row updated, each batch of %d committed on "
+                  "its own (one transaction id per batch)" % BATCH_SIZE,
+                  r.stdout.strip() == want,
+                  "want %s, got %s %s" % (want, r.stdout, r.stderr))
+
+
 def test_refused(checks, lb, server, migc, tmp):
     proj = os.path.join(tmp, "refused")
     os.makedirs(proj)
@@ -462,7 +523,7 @@ def main():
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
     ap.add_argument("--only", action="append",
                     choices=["shop", "generated", "ops", "injection",
-                             "refused", "usingindex"],
+                             "batches", "refused", "usingindex"],
                     help="run only these parts (repeatable)")
     args = ap.parse_args()
     migc = os.path.abspath(args.migc)
@@ -496,6 +557,7 @@ def main():
             ("ops", lambda: test_ops(checks, lb, server, migc, tmp)),
             ("injection", lambda: test_injection(checks, lb, server, migc,
                                                  tmp)),
+            ("batches", lambda: test_batches(checks, lb, server, migc, tmp)),
             ("refused", lambda: test_refused(checks, lb, server, migc, tmp)),
             ("usingindex", lambda: test_using_index(checks, lb, server, migc,
                                                     tmp)),

@@ -35,6 +35,9 @@ Starts a throwaway server (unix socket only, in a fresh temp folder), then:
   * timeouts/...     lock_timeout and statement_timeout as MariaDB session
                      settings: an ALTER behind an open transaction gives up
                      after them;
+  * batches/...      `update ... in batches of N`: each batch commits (seen
+                     from another session while a later batch waits), every
+                     row updated once, the block delimiter safe in a literal;
   * gen300/...       a generated project of 300 migrations (seed 11): apply the
                      ups, compare; the downs of the tail and of a window of 20
                      reversible migrations, compared with `migc schema --at`.
@@ -952,6 +955,109 @@ def test_timeouts(checks, server, migc, tmp):
         ok, err = server.apply(db, up)
         checks.record("timeouts: %s applies once the transaction is over"
                       % name, ok, err)
+# ------------------------------------------------------------- batches -----
+# `update ... in batches of N` is a BEGIN NOT ATOMIC block that repeats
+# `UPDATE ... LIMIT N` and COMMIT until no row changes. A second session
+# holds one row locked, so the block waits in that row's batch: meanwhile a
+# third session sees the batches before it committed. Once the holder lets
+# go, every row is updated once. The literal holds the client's block
+# delimiter and a `;`, the names are hostile (a backquote, the user
+# variable's name).
+
+BATCH_ROWS, BATCH_SIZE = 1000, 100
+BATCHES_MIG = """\
+migration batch_tables {
+  up {
+    create table "b`t" (id int primary key, status text, migc_rows int not null);
+  }
+}
+
+migration batch_fill {
+  requires batch_tables;
+  up {
+    update "b`t" set status = 'a//b;''c', migc_rows = migc_rows + 1
+      where status is null in batches of %d;
+  }
+  irreversible;
+}
+""" % BATCH_SIZE
+
+
+def test_batches(checks, server, migc, tmp):
+    proj = os.path.join(tmp, "batches")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "b.mig"), "w") as f:
+        f.write(BATCHES_MIG)
+    files = migc_emit_dir(migc, proj, os.path.join(tmp, "batches-emit"))
+    by_name = {name: up for (_, name), up, _ in files}
+    server.create_db("batches")
+    ok, err = server.apply("batches", by_name["batch_tables"])
+    if ok:
+        ok, _, err = server.sql("batches", (
+            "INSERT INTO `b``t` SELECT seq, NULL, 0 FROM seq_1_to_%d;"
+            % BATCH_ROWS))
+    if not checks.record("batches: the table exists, with rows", ok, err):
+        return
+    script = by_name["batch_fill"]
+    with open(script) as f:
+        text = f.read()
+    checks.record("batches: migc writes a BEGIN NOT ATOMIC block with LIMIT",
+                  "BEGIN NOT ATOMIC" in text and "LIMIT %d;" % BATCH_SIZE
+                  in text, text)
+    client = ["mariadb", "--no-defaults", "-S", server.sock, "-u", "root",
+              "--batch", "-D", "batches"]
+    holder = subprocess.Popen(
+        client + ["-e", "BEGIN; SELECT id FROM `b``t` WHERE id = %d FOR "
+                  "UPDATE; SELECT SLEEP(300) AS migc_holder;"
+                  % (BATCH_ROWS // 2)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    fill = None
+    try:
+        def processes(cond):
+            ok, out, _ = server.sql(None, (
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE %s;"
+                % cond))
+            return out.split() if ok else []
+
+        def wait(cond):
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                if processes(cond):
+                    return True
+                time.sleep(0.05)
+            return False
+
+        held = wait("INFO LIKE 'SELECT SLEEP(300)%'")
+        with open(script) as f:
+            fill = subprocess.Popen(client, stdin=f, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+        waiting = held and wait("STATE = 'Updating' AND INFO LIKE "
+                                "'UPDATE `b``t`%' AND TIME_MS > 50")
+        ok, out, err = server.sql("batches", (
+            "SELECT COUNT(*) FROM `b``t` WHERE status IS NOT NULL;"))
+        seen = int(out.strip()) if ok else -1
+        checks.record("batches: while a batch waits for a locked row, "
+                      "another session sees the batches before it committed",
+                      waiting and 0 < seen < BATCH_ROWS
+                      and seen % BATCH_SIZE == 0,
+                      "waiting=%s seen=%d %s" % (waiting, seen, err))
+        for pid in processes("INFO LIKE 'SELECT SLEEP(300)%'"):
+            server.sql(None, "KILL %s;" % pid)
+        _, err = fill.communicate(timeout=60)
+        checks.record("batches: the script runs to its end",
+                      fill.returncode == 0, err)
+        ok, out, err = server.sql("batches", (
+            "SELECT COUNT(*), SUM(status = 'a//b;''c' AND migc_rows = 1) "
+            "FROM `b``t`;"))
+        checks.record("batches: every row is updated once, with the literal "
+                      "as written",
+                      ok and out.split() == [str(BATCH_ROWS)] * 2, out + err)
+    finally:
+        for p in (holder, fill):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
 
 
 # ---------------------------------------------------------------- shop -----
@@ -1708,6 +1814,7 @@ def main():
             ("implicit", lambda: test_implicit(checks, server, migc, tmp)),
             ("volatile", lambda: test_volatile(checks, server, migc, tmp)),
             ("timeouts", lambda: test_timeouts(checks, server, migc, tmp)),
+            ("batches", lambda: test_batches(checks, server, migc, tmp)),
             ("generated", lambda: test_generated(
                 checks, server, migc, args.bench_gen, tmp, args.migrations,
                 args.seed, args.window)),

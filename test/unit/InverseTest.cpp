@@ -1286,17 +1286,33 @@ TEST(Inverse, OperationsWithoutInverse) {
   const char *Base = "create table t (id bigint primary key identity, "
                      "a int, b int, primary_b int);\n"
                      "create table pair (x int, y int, primary key (x, y));";
-  for (const char *Op :
-       {"update t set a = 1;", "delete from t where a = 1;", "sql 'VACUUM';",
-        // The key is not given: identity.
-        "insert into t (a) values (1);",
-        // A two-column key.
-        "insert into pair (x, y) values (1, 2);",
-        // Not a literal.
-        "insert into t (id, a) values (1 + 1, 2);"}) {
+  for (const char *Op : {"update t set a = 1;",
+                         "update t set a = 1 where a is null in batches of 10;",
+                         "delete from t where a = 1;", "sql 'VACUUM';",
+                         // The key is not given: identity.
+                         "insert into t (a) values (1);",
+                         // A two-column key.
+                         "insert into pair (x, y) values (1, 2);",
+                         // Not a literal.
+                         "insert into t (id, a) values (1 + 1, 2);"}) {
     auto C = roundTrip(Base, Op);
     EXPECT_FALSE(C->R.Synthesized) << Op;
   }
+}
+
+TEST(Inverse, BatchedUpdatePrintsItsBatches) {
+  auto C = roundTrip("create table t (id bigint primary key, a int);",
+                     "update t set a = 1 where a is null in batches of 500;");
+  Schema S;
+  DiagList Found;
+  replayBlock(C->P->migration("base")->Up, S, Found);
+  std::vector<Op> Up = replayBlock(C->P->migration("change")->Up, S, Found);
+  ASSERT_EQ(Up.size(), 1u);
+  EXPECT_EQ(printOp(Up[0]),
+            "update t set a = 1 where a is null in batches of 500;");
+  EXPECT_TRUE(forbidsTransaction(Up[0]));
+  Up[0].BatchSize.reset();
+  EXPECT_FALSE(forbidsTransaction(Up[0]));
 }
 
 TEST(Inverse, CheckReportsEachDifference) {
