@@ -563,15 +563,12 @@ void withTimeouts(const Migration &M, bool Transaction,
   if (Changes.empty())
     return;
   std::vector<Elem> Before, After;
-  for (auto [Name, T] : {std::pair{"lock_timeout", &M.LockTimeout},
-                         std::pair{"statement_timeout", &M.StatementTimeout}})
-    if (*T) {
-      Before.push_back(sqlText((Transaction ? "SET LOCAL " : "SET ") +
-                               std::string(Name) + " = " +
-                               quoteLiteral((*T)->Text)));
-      if (!Transaction)
-        After.push_back(sqlText("RESET " + std::string(Name)));
-    }
+  for (auto [Name, T] : timeoutSettings(M)) {
+    Before.push_back(sqlText((Transaction ? "SET LOCAL " : "SET ") +
+                             Name.str() + " = " + quoteLiteral(T->Text)));
+    if (!Transaction)
+      After.push_back(sqlText("RESET " + Name.str()));
+  }
   if (Before.empty())
     return;
   for (Elem &E : Changes)

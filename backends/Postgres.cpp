@@ -271,13 +271,11 @@ void emitPostgresScript(const Migration &M, const std::vector<Op> &Ops,
   // In a transaction, SET LOCAL ends with it; outside one, the session's
   // setting is put back after the last statement.
   std::vector<llvm::StringRef> Set;
-  for (auto [Name, T] : {std::pair{"lock_timeout", &M.LockTimeout},
-                         std::pair{"statement_timeout", &M.StatementTimeout}})
-    if (*T) {
-      OS << (Transaction ? "SET LOCAL " : "SET ") << Name << " = "
-         << quoteLiteral((*T)->Text) << ";\n";
-      Set.push_back(Name);
-    }
+  for (auto [Name, T] : timeoutSettings(M)) {
+    OS << (Transaction ? "SET LOCAL " : "SET ") << Name << " = "
+       << quoteLiteral(T->Text) << ";\n";
+    Set.push_back(Name);
+  }
   for (const Op &O : Ops)
     OS << postgresStatement(O) << "\n";
   if (Transaction)

@@ -294,6 +294,16 @@ Schema::referencesTo(llvm::StringRef Target) const {
   return Out;
 }
 
+std::vector<std::pair<llvm::StringRef, const ast::Timeout *>>
+timeoutSettings(const Migration &M) {
+  std::vector<std::pair<llvm::StringRef, const ast::Timeout *>> Out;
+  if (M.LockTimeout)
+    Out.push_back({"lock_timeout", &*M.LockTimeout});
+  if (M.StatementTimeout)
+    Out.push_back({"statement_timeout", &*M.StatementTimeout});
+  return Out;
+}
+
 bool forbidsTransaction(const Op &O) {
   if (O.Kind == OpKind::Update)
     return O.BatchSize.has_value();

@@ -227,6 +227,11 @@ struct Migration {
   bool DownSynthesized = false;
 };
 
+/// M's timeouts as PostgreSQL settings ("lock_timeout", its clause), for
+/// the backends that emit them.
+std::vector<std::pair<llvm::StringRef, const ast::Timeout *>>
+timeoutSettings(const Migration &M);
+
 /// Whether PostgreSQL refuses to run O inside a transaction block (an index
 /// built or dropped concurrently), or O commits as it goes (an update in
 /// batches).

@@ -110,15 +110,10 @@ inline std::vector<TableLock> postgresLocks(const ir::Op &Op,
 /// in pg_locks.
 inline std::optional<TableLock> postgresDdlLock(const ir::Op &Op,
                                                 const ir::Schema &Before) {
-  std::optional<TableLock> Strongest;
-  for (const TableLock &L : postgresLocks(Op, Before))
-    if (L.Table == (Op.Kind == ir::OpKind::CreateIndex ? Op.NewIndex.Table
-                    : Op.Kind == ir::OpKind::DropIndex ? L.Table
-                                                       : Op.TableName) &&
-        (!Strongest || L.Mode > Strongest->Mode))
-      Strongest = L;
-  if (Strongest)
-    return Strongest;
+  // postgresLocks names the table the statement changes first (a foreign
+  // key's referenced table comes second).
+  if (std::vector<TableLock> L = postgresLocks(Op, Before); !L.empty())
+    return L.front();
   switch (Op.Kind) {
   case ir::OpKind::DropTable:
   case ir::OpKind::RenameTable:
