@@ -1024,6 +1024,23 @@ void ScriptBuilder::op(const Op &O, const Schema &Before, const Schema &After) {
   }
   case OpKind::DropColumn: {
     Unit &A = alter(TN);
+    // MySQL shrinks an index of several columns instead of dropping it, and
+    // refuses to drop a column that a key or check of several columns, or a
+    // foreign key, uses: the script first drops what PostgreSQL (and the
+    // model) drops with the column (test/integration/mariadb.py, part
+    // dropcolumn).
+    if (T0) {
+      ir::ColumnDependents D = ir::columnDependents(S, *T0, O.ColumnName);
+      for (const std::string &N : D.Constraints) {
+        A.Clauses.push_back(dropConstraint(*T0->findConstraint(N)));
+        A.Writes.insert("n:" + N);
+      }
+      for (const std::string &N : D.Indexes) {
+        A.Clauses.push_back("DROP INDEX " + q(N));
+        A.Writes.insert("n:" + N);
+      }
+      fkIndexes(After, TN, A);
+    }
     A.Clauses.push_back("DROP COLUMN " + q(O.ColumnName));
     A.Writes.insert("c:" + O.ColumnName);
     break;

@@ -125,6 +125,12 @@ std::optional<std::vector<Op>> invertOp(const Op &O, const Schema &S) {
     Op N = like(O, OpKind::AddColumn);
     N.NewColumn = *C;
     Out.push_back(N);
+    // What the drop took with it comes back after the column.
+    ColumnDependents D = columnDependents(S, *T, C->Name);
+    for (const std::string &Name : D.Constraints)
+      Out.push_back(addConstraint(O, T->Name, *T->findConstraint(Name)));
+    for (const std::string &Name : D.Indexes)
+      Out.push_back(createIndex(O, *S.findIndex(Name)));
     return Out;
   }
   case OpKind::RenameColumn: {

@@ -57,8 +57,6 @@ private:
 
   bool checkConstraint(const Table &T, const Constraint &C);
   bool checkForeignKey(const Table &T, const Constraint &C);
-  const Constraint *constraintUsing(const Table &T, llvm::StringRef Col);
-  bool columnStillUsed(const Table &T, llvm::StringRef Col, llvm::SMRange At);
   bool keyStillUsed(const Table &T, const std::vector<std::string> &Cols,
                     llvm::StringRef What, llvm::SMRange At,
                     llvm::StringRef Skip);
@@ -309,51 +307,31 @@ bool Applier::addColumn(const Op &O) {
   return true;
 }
 
-const Constraint *Applier::constraintUsing(const Table &T,
-                                           llvm::StringRef Col) {
-  for (const Constraint &C : T.Constraints)
-    if (llvm::is_contained(C.Columns, Col) ||
-        (C.Check && usesColumn(*C.Check, Col)))
-      return &C;
-  return nullptr;
-}
-
-bool Applier::columnStillUsed(const Table &T, llvm::StringRef Col,
-                              llvm::SMRange At) {
-  std::string What = "cannot drop column " + qualified(T.Name, Col) + ": ";
-  for (auto [From, FK] : S.referencesTo(T.Name))
-    if (llvm::is_contained(FK->RefColumns, Col)) {
-      report(Rule::DropStillUsed, At,
-             What + "foreign key " + quote(FK->Name) + " on " +
-                 quote(From->Name) + " still references it")
-          .note(FK->Range, "drop the foreign key first");
-      return true;
-    }
-  for (const Index *I : S.indexesOn(T.Name)) {
-    bool Uses = I->Where && usesColumn(*I->Where, Col);
-    for (const IndexKey &K : I->Keys)
-      Uses |= K.Column == Col;
-    if (Uses) {
-      report(Rule::DropStillUsed, At,
-             What + "index " + quote(I->Name) + " still uses it")
-          .note(I->Range, "drop the index first");
-      return true;
-    }
-  }
-  if (const Constraint *C = constraintUsing(T, Col)) {
-    report(Rule::DropStillUsed, At,
-           What + "constraint " + quote(C->Name) + " still uses it")
-        .note(C->Range, "drop the constraint first");
-    return true;
-  }
-  return false;
-}
-
 bool Applier::dropColumn(const Op &O) {
   Table *T = table(O.TableName, O.TableRange);
   Column *C = T ? column(*T, O.ColumnName, O.ColumnRange) : nullptr;
-  if (!C || columnStillUsed(*T, C->Name, O.Range))
+  if (!C)
     return false;
+  // PostgreSQL drops the column's indexes and constraints with it, but
+  // refuses while a foreign key references the column.
+  ColumnDependents D = columnDependents(S, *T, C->Name);
+  if (!D.ReferencedBy.empty()) {
+    auto [From, Key] = D.ReferencedBy.front();
+    const Constraint *FK = S.findTable(From)->findConstraint(Key);
+    report(Rule::DropStillUsed, O.Range,
+           "cannot drop column " + qualified(T->Name, C->Name) +
+               ": foreign key " + quote(Key) + " on " + quote(From) +
+               " still references it")
+        .note(FK->Range, "drop the foreign key first");
+    return false;
+  }
+  for (const std::string &Name : D.Indexes)
+    S.removeIndex(Name);
+  T = S.editTable(O.TableName);
+  for (const std::string &Name : D.Constraints)
+    S.removeConstraint(
+        *T, T->Constraints.indexOf(*std::as_const(*T).findConstraint(Name)));
+  C = T->findColumn(O.ColumnName);
   T->Columns.erase(T->Columns.begin() + T->Columns.indexOf(*C));
   return true;
 }

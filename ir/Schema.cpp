@@ -315,6 +315,26 @@ bool runsInTransaction(const Migration &M, const std::vector<Op> &Block) {
   return !M.NoTransaction && llvm::none_of(Block, forbidsTransaction);
 }
 
+ColumnDependents columnDependents(const Schema &S, const Table &T,
+                                  llvm::StringRef Column) {
+  ColumnDependents D;
+  for (const Index *I : S.indexesOn(T.Name)) {
+    bool Uses = I->Where && usesColumn(*I->Where, Column);
+    for (const IndexKey &K : I->Keys)
+      Uses |= K.Column == Column;
+    if (Uses)
+      D.Indexes.push_back(I->Name);
+  }
+  for (const Constraint &C : T.Constraints)
+    if (llvm::is_contained(C.Columns, Column) ||
+        (C.Check && usesColumn(*C.Check, Column)))
+      D.Constraints.push_back(C.Name);
+  for (auto [From, FK] : S.referencesTo(T.Name))
+    if (llvm::is_contained(FK->RefColumns, Column))
+      D.ReferencedBy.emplace_back(From->Name, FK->Name);
+  return D;
+}
+
 llvm::StringRef opName(OpKind K) {
   switch (K) {
 #define MIGC_OP(Id, Text)                                                      \

@@ -241,6 +241,21 @@ bool forbidsTransaction(const Op &O);
 /// it. Every backend and every pass asks this one question.
 bool runsInTransaction(const Migration &M, const std::vector<Op> &Block);
 
+/// What `drop column` takes with it, as PostgreSQL does (tested in
+/// test/integration/postgres.py, part dropcolumn): every index of the table
+/// whose keys or predicate use the column, and every constraint of the
+/// table that uses it (keys, checks, the table's own foreign keys), by
+/// name, in schema order. ReferencedBy names the foreign keys, of any
+/// table, that reference the column: PostgreSQL refuses the drop while one
+/// does.
+struct ColumnDependents {
+  std::vector<std::string> Indexes, Constraints;
+  std::vector<std::pair<std::string, std::string>> ReferencedBy; // table, key
+  bool empty() const { return Indexes.empty() && Constraints.empty(); }
+};
+ColumnDependents columnDependents(const Schema &S, const Table &T,
+                                  llvm::StringRef Column);
+
 llvm::StringRef opName(OpKind K);
 llvm::StringRef constraintKindName(ConstraintKind K);
 llvm::StringRef refActionName(RefAction A);

@@ -248,3 +248,30 @@ class Target:
 
     def __init__(self, create, apply, compare):
         self.create, self.apply, self.compare = create, apply, compare
+
+
+def refused_drop(checks, migc, tmp, runs, fresh):
+    """The one drop the model still refuses: a column that a foreign key
+    references. migc says drop-still-used, and the server refuses it too.
+    runs(sql) tells whether the server ran the SQL."""
+    work = os.path.join(tmp, "refused")
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "a.mig"), "w") as f:
+        f.write("migration a {\n  up {\n"
+                "    create table r (id int primary key, code int unique);\n"
+                "    create table s (id int primary key, "
+                "r_code int references r (code));\n"
+                "  }\n}\n"
+                "migration b {\n  requires a;\n  up {\n"
+                "    drop column r.code;\n  }\n}\n")
+    r = run([migc, "check", work])
+    said = "[drop-still-used]" in r.stderr
+    fresh()
+    created = runs("CREATE TABLE r (id int PRIMARY KEY, code int UNIQUE); "
+                   "CREATE TABLE s (id int PRIMARY KEY, r_code int, "
+                   "CONSTRAINT s_fk FOREIGN KEY (r_code) REFERENCES r (code));")
+    refused = created and not runs("ALTER TABLE r DROP COLUMN code;")
+    checks.record("adoption: a column a foreign key references: migc says "
+                  "drop-still-used, and the server refuses the drop",
+                  said and refused, "migc said: %s; created %s, refused %s"
+                  % (r.stderr.strip()[:300], created, refused))

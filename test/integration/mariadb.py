@@ -1062,65 +1062,68 @@ def test_batches(checks, server, migc, tmp):
 
 # ---------------------------------------------------------------- shop -----
 
-def test_shop(checks, server, migc, shop, tmp):
+def test_shop(checks, server, migc, shop, tmp, proj="shop"):
+    """Applies the project at shop on the server: the whole history up and
+    down, and each migration up/down/up on the ones before it. Checks are
+    named "<proj>: ..."."""
     if not os.path.isdir(shop):
-        checks.record("shop: project exists", False, shop + " not found")
+        checks.record(proj + ": project exists", False, shop + " not found")
         return
     expected = migc_schema(migc, shop)
-    up = os.path.join(tmp, "shop.up.sql")
-    down = os.path.join(tmp, "shop.down.sql")
+    up = os.path.join(tmp, proj + ".up.sql")
+    down = os.path.join(tmp, proj + ".down.sql")
     for dest, is_down in ((up, False), (down, True)):
         ok, err = migc_emit(migc, shop, dest, is_down)
-        checks.record("shop: migc emit --target=mysql%s"
+        checks.record(proj + ": migc emit --target=mysql%s"
                       % (" --down" if is_down else ""), ok, err)
     with open(up) as f:
         text = f.read()
     partial = [i["name"] for t in expected["tables"] for i in t["indexes"]
                if i["where"]]
-    checks.record("shop: each partial index (%d) has a warning" % len(partial),
+    checks.record(proj + ": each partial index (%d) has a warning" % len(partial),
                   all(re.search(r"-- warning: MySQL has no partial indexes: %s "
                                 % re.escape(n), text) for n in partial),
                   "partial: %s" % partial)
-    server.create_db("shop_full")
-    ok, err = server.apply("shop_full", up)
-    checks.record("shop: full up script applies", ok, err)
+    server.create_db(proj + "_full")
+    ok, err = server.apply(proj + "_full", up)
+    checks.record(proj + ": full up script applies", ok, err)
     if ok:
-        check_compare(checks, "shop: catalog matches migc schema",
-                      server, "shop_full", expected)
-    ok, err = server.apply("shop_full", down)
-    checks.record("shop: full down script applies", ok, err)
+        check_compare(checks, proj + ": catalog matches migc schema",
+                      server, proj + "_full", expected)
+    ok, err = server.apply(proj + "_full", down)
+    checks.record(proj + ": full down script applies", ok, err)
     if ok:
-        left = db_objects(server, "shop_full")
-        checks.record("shop: database empty after down", not left,
+        left = db_objects(server, proj + "_full")
+        checks.record(proj + ": database empty after down", not left,
                       "left over: " + ", ".join(left))
 
-    out = os.path.join(tmp, "shop_files")
+    out = os.path.join(tmp, proj + "_files")
     files = migc_emit_dir(migc, shop, out)
-    checks.record("shop: emit -o writes up and down per migration (%d)"
+    checks.record(proj + ": emit -o writes up and down per migration (%d)"
                   % len(files), len(files) > 0 and all(d for _, _, d in files),
                   "missing down files: " + ", ".join(
                       "%04d_%s" % k for k, _, d in files if not d))
     for i, (key, upf, downf) in enumerate(files):
-        name = "shop: replay %04d_%s up/down/up" % key
-        server.create_db("shop_step")
+        name = proj + ": replay %04d_%s up/down/up" % key
+        server.create_db(proj + "_step")
         detail = ""
         if i:
-            ok, err = server.apply("shop_step", concat(
+            ok, err = server.apply(proj + "_step", concat(
                 [u for _, u, _ in files[:i]], os.path.join(tmp, "prefix.sql")))
             if not ok:
                 detail = "ups before it failed:\n" + err
         if not detail:
-            before = read_catalog(server, "shop_step")
-            for label, f in (("up", upf), ("down", downf), ("up again", upf)):
+            before = read_catalog(server, proj + "_step")
+            for step, f in (("up", upf), ("down", downf), ("up again", upf)):
                 if f is None:
                     detail = "no down file"
                     break
-                ok, err = server.apply("shop_step", f)
+                ok, err = server.apply(proj + "_step", f)
                 if not ok:
-                    detail = "%s (%s) failed:\n%s" % (label, os.path.basename(f), err)
+                    detail = "%s (%s) failed:\n%s" % (step, os.path.basename(f), err)
                     break
-                if label == "down":
-                    after = read_catalog(server, "shop_step")
+                if step == "down":
+                    after = read_catalog(server, proj + "_step")
                     if after != before:
                         detail = "after down, the catalog is not the one " \
                                  "before up:\n" + catalog_diff(before, after)
@@ -1780,6 +1783,27 @@ def test_implicit(checks, server, migc, tmp):
                   str(seen))
 
 
+
+# ------------------------------------------------------------ adoption ----
+# Issue 14: histories that the database accepts get no error from migc, and
+# the model follows the database: a column drop takes the indexes and
+# constraints that use it (projects/dropcolumn). Each project is applied
+# whole and a migration at a time, and its catalog compared with migc's.
+PROJECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "projects")
+
+
+def test_adoption(checks, server, migc, tmp):
+    for name in ("dropcolumn",):
+        path = os.path.join(PROJECTS, name)
+        r = run([migc, "check", path])
+        checks.record("adoption: migc check %s passes" % name,
+                      r.returncode == 0, r.stderr)
+        test_shop(checks, server, migc, path, tmp, proj=name)
+    common.refused_drop(checks, migc, tmp,
+                        lambda sql: server.sql("refused", sql)[0],
+                        lambda: server.create_db("refused"))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--only", action="append",
@@ -1804,6 +1828,7 @@ def main():
             ("selfcheck", lambda: test_selfcheck(checks, server, migc, tmp)),
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
+            ("adoption", lambda: test_adoption(checks, server, migc, tmp)),
             ("hostile", lambda: test_hostile(checks, server, migc, tmp)),
             ("rowsize", lambda: test_row_size(checks, server, migc, tmp)),
             ("keylength", lambda: test_key_length(checks, server, migc, tmp)),

@@ -514,65 +514,68 @@ def public_objects(server, db):
     return [l for l in r.stdout.splitlines() if l.strip()]
 
 
-def test_shop(checks, server, migc, shop, tmp):
+def test_shop(checks, server, migc, shop, tmp, proj="shop"):
+    """Applies the project at shop on the server: the whole history up and
+    down, and each migration up/down/up on the ones before it. Checks are
+    named "<proj>: ..."."""
     if not os.path.isdir(shop):
-        checks.record("shop: project exists", False, shop + " not found")
+        checks.record(proj + ": project exists", False, shop + " not found")
         return
     expected = migc_schema(migc, shop)
-    up = os.path.join(tmp, "shop.up.sql")
-    down = os.path.join(tmp, "shop.down.sql")
+    up = os.path.join(tmp, proj + ".up.sql")
+    down = os.path.join(tmp, proj + ".down.sql")
     for argv, dest in (([], up), (["--down"], down)):
         r = run([migc, "emit", "--target=postgres"] + argv + [shop])
         with open(dest, "w") as f:
             f.write(r.stdout)
-        checks.record("shop: migc emit %s" % " ".join(["--target=postgres"] + argv),
+        checks.record(proj + ": migc emit %s" % " ".join(["--target=postgres"] + argv),
                       r.returncode == 0, r.stderr)
-    server.create_db("shop_full")
-    ok, err = apply(server, "shop_full", up)
-    checks.record("shop: full up script applies", ok, err)
+    server.create_db(proj + "_full")
+    ok, err = apply(server, proj + "_full", up)
+    checks.record(proj + ": full up script applies", ok, err)
     if ok:
-        check_compare(checks, "shop: catalog matches migc schema",
-                      server, "shop_full", expected)
-    ok, err = apply(server, "shop_full", down)
-    checks.record("shop: full down script applies", ok, err)
+        check_compare(checks, proj + ": catalog matches migc schema",
+                      server, proj + "_full", expected)
+    ok, err = apply(server, proj + "_full", down)
+    checks.record(proj + ": full down script applies", ok, err)
     if ok:
-        left = public_objects(server, "shop_full")
-        checks.record("shop: public schema empty after down", not left,
+        left = public_objects(server, proj + "_full")
+        checks.record(proj + ": public schema empty after down", not left,
                       "left over (relkind name): " + ", ".join(left))
 
     # per-migration replay: ups before it, up, down, up
-    out = os.path.join(tmp, "shop_files")
+    out = os.path.join(tmp, proj + "_files")
     files = migc_emit_dir(migc, shop, out)
-    checks.record("shop: emit -o writes one up per migration (%d)" % len(files),
+    checks.record(proj + ": emit -o writes one up per migration (%d)" % len(files),
                   len(files) > 0 and all(d for _, _, d in files),
                   "missing down files: " + ", ".join(
                       "%04d_%s" % k for k, _, d in files if not d))
     # a database with all ups applied so far serves as the template for the next
-    server.create_db("shop_base")
+    server.create_db(proj + "_base")
     for i, (key, upf, downf) in enumerate(files):
-        name = "shop: replay %04d_%s up/down/up" % key
-        db = "shop_step"
+        name = proj + ": replay %04d_%s up/down/up" % key
+        db = proj + "_step"
         r = server.psql("postgres", sql='DROP DATABASE IF EXISTS "%s"' % db)
-        r = server.psql("postgres", sql='CREATE DATABASE "%s" TEMPLATE "shop_base"'
-                        % db)
+        r = server.psql("postgres", sql='CREATE DATABASE "%s" TEMPLATE "%s"'
+                        % (db, proj + "_base"))
         if r.returncode != 0:
             checks.record(name, False, "cannot create database: " + r.stderr)
             continue
         steps = [("up", upf), ("down", downf), ("up again", upf)]
         detail = ""
-        for label, f in steps:
+        for step, f in steps:
             if f is None:
                 detail = "no down file"
                 break
             ok, err = apply(server, db, f)
             if not ok:
-                detail = "%s (%s) failed:\n%s" % (label, os.path.basename(f), err)
+                detail = "%s (%s) failed:\n%s" % (step, os.path.basename(f), err)
                 break
         checks.record(name, not detail, detail)
         # advance the base by this migration's up
-        ok, err = apply(server, "shop_base", upf)
+        ok, err = apply(server, proj + "_base", upf)
         if not ok:
-            checks.record("shop: base advances past %04d_%s" % key, False, err)
+            checks.record(proj + ": base advances past %04d_%s" % key, False, err)
             break
 
 
@@ -2643,6 +2646,27 @@ def refused(checks, server, migc, work, db):
                       r.stderr + psql_error(p))
 
 
+
+# ------------------------------------------------------------ adoption ----
+# Issue 14: histories that the database accepts get no error from migc, and
+# the model follows the database: a column drop takes the indexes and
+# constraints that use it (projects/dropcolumn). Each project is applied
+# whole and a migration at a time, and its catalog compared with migc's.
+PROJECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "projects")
+
+
+
+def test_adoption(checks, server, migc, tmp):
+    for name in ("dropcolumn",):
+        path = os.path.join(PROJECTS, name)
+        r = run([migc, "check", path])
+        checks.record("adoption: migc check %s passes" % name,
+                      r.returncode == 0, r.stderr)
+        test_shop(checks, server, migc, path, tmp, proj=name)
+    common.refused_drop(checks, migc, tmp, lambda sql: server.psql(
+        "refused", sql=sql).returncode == 0, lambda: server.create_db("refused"))
+
+
 def main():
     ap = base_parser(__doc__)
     ap.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -2666,6 +2690,7 @@ def main():
         run_parts(checks, () if not started else (
             ("shop", lambda: test_shop(checks, server, migc, os.path.join(
                 args.examples, "shop"), tmp)),
+            ("adoption", lambda: test_adoption(checks, server, migc, tmp)),
             ("locks", lambda: test_locks(checks, server, migc, tmp)),
             ("backfills", lambda: test_backfills(checks, server, migc, tmp)),
             ("batches", lambda: test_batches(checks, server, migc, tmp)),
