@@ -72,6 +72,9 @@ llvm::Error focusOnChangesSince(Project &P, llvm::StringRef Ref) {
   if (Ref.empty() || Ref.startswith("-"))
     return fail("--changed-since takes a git ref, such as `origin/main`; '" +
                 Ref + "' is not one");
+  if (P.Root.empty())
+    return fail("--changed-since needs the project's folder; --isolated "
+                "checks files without one");
   std::string Spec = (Ref + "^{commit}").str();
   llvm::Expected<std::string> Commit =
       git(P.Root, {"rev-parse", "--verify", "--quiet", Spec});

@@ -48,6 +48,24 @@ bool isBuildFolder(llvm::StringRef Dir) {
   return false;
 }
 
+/// Whether the folder walk from Root skips Path, a file below it (an
+/// editor's open document that is not on disk).
+bool skippedByWalk(llvm::StringRef Root, llvm::StringRef Path) {
+  llvm::StringRef Rel = Path.drop_front(Root.size() + 1);
+  llvm::SmallString<256> Dir(Root);
+  for (auto It = llvm::sys::path::begin(Rel), End = llvm::sys::path::end(Rel);
+       It != End; ++It) {
+    if (It->startswith("."))
+      return true;
+    if (std::next(It) == End)
+      break;
+    llvm::sys::path::append(Dir, *It);
+    if (*It == "node_modules" || isBuildFolder(Dir))
+      return true;
+  }
+  return false;
+}
+
 llvm::Error collectFiles(llvm::StringRef Root, std::vector<std::string> &Out) {
   std::error_code EC;
   // Symbolic links to folders are not followed (a link to `.` would loop);
@@ -515,7 +533,8 @@ llvm::Expected<Project> projectOfFile(llvm::StringRef File, const Overlay &O) {
   auto OnDisk = P.Files.size(); // sorted by collectFiles
   for (const auto &[Path, Text] : O) {
     llvm::StringRef Doc(Path);
-    bool Below = !Top && Doc.startswith(Prefix) && Doc.endswith(".mig");
+    bool Below = !Top && Doc.startswith(Prefix) && Doc.endswith(".mig") &&
+                 !skippedByWalk(P.Root, Doc);
     if ((Below || Doc == Abs) &&
         !std::binary_search(P.Files.begin(), P.Files.begin() + OnDisk, Path))
       P.Files.push_back(Path);
