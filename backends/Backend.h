@@ -33,10 +33,12 @@ public:
 
 /// The walk's IR of a migration with errors is not what will run, and may
 /// be incomplete: a backend writes nothing for it (emit prints nothing when
-/// the project has errors).
+/// the project has errors). An applied migration is what ran: it is
+/// written as its operations say.
 inline bool hasErrors(const ir::MigrationStep &M) {
-  return llvm::any_of(
-      M.Diags, [](const Diagnostic &D) { return D.Sev == Severity::Error; });
+  return !M.IR.Applied && llvm::any_of(M.Diags, [](const Diagnostic &D) {
+    return D.Sev == Severity::Error;
+  });
 }
 
 /// A target that writes a script per migration and direction.

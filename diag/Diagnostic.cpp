@@ -34,6 +34,42 @@ std::optional<Rule> ruleByName(llvm::StringRef Name) {
   return std::nullopt;
 }
 
+bool isOperationalRule(Rule R) {
+  switch (R) {
+  case Rule::IndexWithoutConcurrently:
+  case Rule::TypeChangeLocksTable:
+  case Rule::VolatileDefaultRewritesTable:
+  case Rule::KeyLocksTable:
+  case Rule::MySqlBlockingAlter:
+  case Rule::ConstraintWithoutNotValid:
+  case Rule::SetNotNullScan:
+  case Rule::MissingLockTimeout:
+  case Rule::NonAtomicMigration:
+  case Rule::SeveralTablesLocked:
+  case Rule::RenameBreaksApplication:
+  case Rule::BackfillMixedWithDdl:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool isUnreadableHistoryRule(Rule R) {
+  switch (R) {
+  case Rule::IoError:
+  case Rule::InvalidEncoding:
+  case Rule::SyntaxError:
+  case Rule::NestingTooDeep:
+  case Rule::MalformedMigration:
+  case Rule::DuplicateMigration:
+  case Rule::UnknownMigration:
+  case Rule::DependencyCycle:
+    return true;
+  default:
+    return false;
+  }
+}
+
 llvm::StringRef severityName(Severity S) {
   switch (S) {
   case Severity::Ignored:
@@ -145,6 +181,23 @@ static bool contains(llvm::SMRange Outer, llvm::SMLoc L) {
          L.getPointer() <= Outer.End.getPointer();
 }
 
+void DiagnosticEngine::hideAppliedHistory(std::vector<llvm::SMRange> Ranges) {
+  llvm::sort(Ranges, [](llvm::SMRange A, llvm::SMRange B) {
+    return A.Start.getPointer() < B.Start.getPointer();
+  });
+  Applied = std::move(Ranges);
+}
+
+bool DiagnosticEngine::isInAppliedHistory(const Diagnostic &D) const {
+  if (Applied.empty() || !D.Range.Start.isValid())
+    return false;
+  const char *At = D.Range.Start.getPointer();
+  auto It = std::upper_bound(
+      Applied.begin(), Applied.end(), At,
+      [](const char *P, llvm::SMRange R) { return P < R.Start.getPointer(); });
+  return It != Applied.begin() && contains(*std::prev(It), D.Range.Start);
+}
+
 bool DiagnosticEngine::isSuppressed(const Diagnostic &D,
                                     std::optional<Rule> Also) {
   // Error rules are never silenced: the history would not replay. (A warning
@@ -171,7 +224,8 @@ bool DiagnosticEngine::isSuppressed(const Diagnostic &D,
 }
 
 bool DiagnosticEngine::isShown(const Diagnostic &D) const {
-  if (ShownBuffers.empty() || !D.Range.Start.isValid())
+  if (ShownBuffers.empty() || !D.Range.Start.isValid() ||
+      llvm::is_contained(Everywhere, D.TheRule))
     return true;
   unsigned Buf = findBuffer(SM, D.Range.Start);
   return ShownBuffers.contains(Buf);
@@ -195,6 +249,10 @@ void DiagnosticEngine::report(Diagnostic D, std::optional<Rule> StandsFor) {
   }
   if (isSuppressed(D, Also))
     return;
+  if (isInAppliedHistory(D) && !isUnreadableHistoryRule(D.TheRule)) {
+    AppliedHidden += !isOperationalRule(D.TheRule) && isShown(D);
+    return;
+  }
   if (!isShown(D)) {
     HiddenErrors += D.Sev == Severity::Error;
     return;

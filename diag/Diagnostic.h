@@ -36,6 +36,14 @@ llvm::StringRef ruleSummary(Rule R);
 Severity ruleDefaultSeverity(Rule R);
 std::optional<Rule> ruleByName(llvm::StringRef Name);
 llvm::StringRef severityName(Severity S);
+/// A rule about how a migration runs on a live database (locks, scans,
+/// rewrites, timeouts, transactions, the running application): it has
+/// nothing to say about a migration that has already run.
+bool isOperationalRule(Rule R);
+/// A rule whose error means the history cannot be read or ordered (the
+/// file, its syntax, the migrations' names and `requires`): no schema can
+/// be replayed from it, applied or not.
+bool isUnreadableHistoryRule(Rule R);
 
 struct DiagNote {
   llvm::SMRange Range;
@@ -110,6 +118,17 @@ public:
   /// Only diagnostics located in these buffers are shown (empty: all).
   void restrictToBuffers(llvm::ArrayRef<unsigned> Buffers);
 
+  /// The source ranges of the applied migrations (`[history] applied`):
+  /// their diagnostics are counted (appliedHiddenCount) but not shown, and
+  /// operational rules are dropped there without counting. Errors that
+  /// leave the history unreadable are shown all the same.
+  void hideAppliedHistory(std::vector<llvm::SMRange> Ranges);
+  /// These rules are shown in every buffer, whatever restrictToBuffers
+  /// says (--changed-since: a requirement a deleted file leaves behind).
+  void showEverywhere(std::vector<Rule> Rules) {
+    Everywhere = std::move(Rules);
+  }
+
   void addSuppression(Suppression S) { Suppressions.push_back(std::move(S)); }
 
   /// Applies the options and suppressions, then hands the diagnostic on.
@@ -129,6 +148,9 @@ public:
   /// scripts must not go on.
   unsigned hiddenErrorCount() const { return HiddenErrors; }
   unsigned warningCount() const { return Warnings; }
+  /// Diagnostics in applied migrations, not shown (and not in errorCount
+  /// nor hiddenErrorCount: the databases already ran those migrations).
+  unsigned appliedHiddenCount() const { return AppliedHidden; }
 
 private:
   /// StandsFor: the rule of the diagnostic D is the fallback of.
@@ -136,13 +158,18 @@ private:
   /// Also: a suppression of this rule counts too.
   bool isSuppressed(const Diagnostic &D, std::optional<Rule> Also);
   bool isShown(const Diagnostic &D) const;
+  bool isInAppliedHistory(const Diagnostic &D) const;
 
   llvm::SourceMgr &SM;
   DiagnosticOptions Opts;
   DiagnosticConsumer *Consumer = nullptr;
   std::vector<Suppression> Suppressions;
   llvm::DenseSet<unsigned> ShownBuffers;
-  unsigned Errors = 0, Warnings = 0, Dropped = 0, HiddenErrors = 0;
+  std::vector<Rule> Everywhere;
+  /// Sorted by start; they do not overlap.
+  std::vector<llvm::SMRange> Applied;
+  unsigned Errors = 0, Warnings = 0, Dropped = 0, HiddenErrors = 0,
+           AppliedHidden = 0;
   bool LimitReported = false;
 };
 

@@ -225,6 +225,9 @@ struct Migration {
   /// every operation of `up` has an inverse.
   std::optional<std::vector<Op>> Down;
   bool DownSynthesized = false;
+  /// In the applied history (`[history] applied`): the databases already
+  /// ran it as written, so a backend writes it despite errors migc finds.
+  bool Applied = false;
 };
 
 /// M's timeouts as PostgreSQL settings ("lock_timeout", its clause), for

@@ -413,9 +413,14 @@ std::unique_ptr<Analysis> Analysis::run(llvm::StringRef File,
   Opts.Targets = A->Proj.Targets;
   Opts.LockTimeout = A->Proj.LockTimeout;
   Opts.StatementTimeout = A->Proj.StatementTimeout;
+  // The editor hides the applied history as `migc check` does.
+  Opts.Applied = A->Proj.Applied;
   Indexer Index(*A);
   ir::WalkListener *Listener = &Index;
-  A->C.run(Engine, Opts, Listener);
+  if (!A->C.run(Engine, Opts, Listener) && A->C.AppliedUnknown)
+    A->ProjectError =
+        A->Proj.AppliedWhere +
+        ": `[history] applied` names no migration: " + quote(*A->Proj.Applied);
   Engine.finish();
   Index.finish();
   return A;

@@ -28,6 +28,10 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
                        const Overlay *Docs) {
   auto Start = std::chrono::steady_clock::now();
   std::vector<unsigned> Shown;
+  // Buffer 0 is no file's: with a focus that holds none of the files
+  // (nothing changed since the ref), only it is "shown".
+  if (P.focused())
+    Shown.push_back(0);
   for (const std::string &Path : P.Files) {
     if (Docs) {
       auto It = Docs->find(absolutePath(Path));
@@ -35,7 +39,7 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
         unsigned Id = SM.AddNewSourceBuffer(
             llvm::MemoryBuffer::getMemBufferCopy(It->second, Path),
             llvm::SMLoc());
-        if (llvm::is_contained(P.Focus, Path))
+        if (P.focused() && P.shows(Path))
           Shown.push_back(Id);
         continue;
       }
@@ -66,7 +70,7 @@ void Compilation::load(const Project &P, DiagnosticEngine &Diags,
       continue;
     }
     unsigned Id = SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc());
-    if (std::find(P.Focus.begin(), P.Focus.end(), Path) != P.Focus.end())
+    if (P.focused() && P.shows(Path))
       Shown.push_back(Id);
   }
   Diags.restrictToBuffers(Shown);
@@ -99,14 +103,44 @@ std::vector<ParseOutput> parseAll(const llvm::SourceMgr &SM, unsigned Jobs) {
 
 } // namespace
 
+bool Compilation::markApplied(DiagnosticEngine &Diags,
+                              const CompileOptions &Opts) {
+  auto It = std::find_if(
+      Migrations.begin(), Migrations.end(),
+      [&](const ir::Migration &M) { return M.Name == *Opts.Applied; });
+  if (It == Migrations.end()) {
+    AppliedUnknown = true;
+    return false;
+  }
+  Applied = ir::ancestorsOf(Order, unsigned(It - Migrations.begin()));
+  AppliedCount = unsigned(llvm::count(Applied, true));
+  for (unsigned I = 0; I < Migrations.size(); ++I)
+    Migrations[I].Applied = Applied[I];
+  if (Opts.ShowApplied)
+    return true;
+  std::vector<llvm::SMRange> Ranges;
+  for (unsigned I = 0; I < Migrations.size(); ++I)
+    if (Applied[I])
+      Ranges.push_back(Syntax[I]->Range);
+  Diags.hideAppliedHistory(std::move(Ranges));
+  return true;
+}
+
 Compilation::Compilation() = default;
 Compilation::~Compilation() = default;
 
 bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts,
                       llvm::ArrayRef<ir::WalkListener *> Listeners) {
   auto Start = std::chrono::steady_clock::now();
+  // With a baseline, reported once the applied history is known: they may
+  // lie in it.
+  DiagList ParseDiags;
   for (ParseOutput &P : parseAll(SM, Opts.Jobs)) {
-    Diags.report(std::move(P.Diags));
+    if (Opts.Applied)
+      for (Diagnostic &D : P.Diags)
+        ParseDiags.push_back(std::move(D));
+    else
+      Diags.report(std::move(P.Diags));
     for (Suppression &S : P.Suppressions)
       Diags.addSuppression(std::move(S));
     FullLLFiles += P.UsedFullLL;
@@ -127,6 +161,9 @@ bool Compilation::run(DiagnosticEngine &Diags, const CompileOptions &Opts,
   Start = std::chrono::steady_clock::now();
   DiagList Found;
   Order = ir::orderMigrations(Migrations, Found);
+  if (Opts.Applied && !markApplied(Diags, Opts))
+    return false;
+  Diags.report(std::move(ParseDiags));
   Diags.report(std::move(Found));
   OrderSeconds = secondsSince(Start);
   Start = std::chrono::steady_clock::now();

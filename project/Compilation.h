@@ -39,6 +39,11 @@ struct CompileOptions {
   /// `[check] lock-timeout` and `statement-timeout`: the timeouts of a
   /// migration without its own clause.
   std::optional<ast::Timeout> LockTimeout, StatementTimeout;
+  /// `[history] applied`: this migration and those it requires are applied
+  /// in production. Unless ShowApplied (`--all`), their diagnostics are
+  /// hidden and counted (DiagnosticEngine::hideAppliedHistory).
+  std::optional<std::string> Applied;
+  bool ShowApplied = false;
 };
 
 class Compilation {
@@ -59,6 +64,12 @@ public:
   passes::GraphFacts Graph;
   /// Set when a file could not be read (exit status 2).
   bool InputError = false;
+  /// The migrations applied in production (by migration index; empty
+  /// without `[history] applied`), and how many they are.
+  std::vector<bool> Applied;
+  unsigned AppliedCount = 0;
+  /// Set when `[history] applied` names no migration (run returns false).
+  bool AppliedUnknown = false;
   /// Statistics (`--stats`): files that needed full LL prediction after
   /// SLL, and seconds spent in each stage.
   unsigned FullLLFiles = 0;
@@ -79,9 +90,13 @@ public:
   /// Parses, orders and walks the history, running every registered pass
   /// (passes/Passes.def); Listeners (a backend, the language server's
   /// index) are called by the same walk. Returns false if --at names no
-  /// migration.
+  /// migration, or `[history] applied` none (AppliedUnknown).
   bool run(DiagnosticEngine &Diags, const CompileOptions &Opts,
            llvm::ArrayRef<ir::WalkListener *> Listeners = {});
+
+private:
+  /// Applied from `[history] applied`; false if it names no migration.
+  bool markApplied(DiagnosticEngine &Diags, const CompileOptions &Opts);
 };
 
 } // namespace migc

@@ -36,6 +36,36 @@ std::string projectRootOf(llvm::StringRef Dir) {
   return Dir.str();
 }
 
+/// A folder that holds a build (CMake's cache, or the CACHEDIR.TAG that
+/// cargo and others write): its .mig files are copies, not the project's.
+bool isBuildFolder(llvm::StringRef Dir) {
+  for (const char *Marker : {"CMakeCache.txt", "CACHEDIR.TAG"}) {
+    llvm::SmallString<256> Path(Dir);
+    llvm::sys::path::append(Path, Marker);
+    if (llvm::sys::fs::exists(Path))
+      return true;
+  }
+  return false;
+}
+
+/// Whether the folder walk from Root skips Path, a file below it (an
+/// editor's open document that is not on disk).
+bool skippedByWalk(llvm::StringRef Root, llvm::StringRef Path) {
+  llvm::StringRef Rel = Path.drop_front(Root.size() + 1);
+  llvm::SmallString<256> Dir(Root);
+  for (auto It = llvm::sys::path::begin(Rel), End = llvm::sys::path::end(Rel);
+       It != End; ++It) {
+    if (It->startswith("."))
+      return true;
+    if (std::next(It) == End)
+      break;
+    llvm::sys::path::append(Dir, *It);
+    if (*It == "node_modules" || isBuildFolder(Dir))
+      return true;
+  }
+  return false;
+}
+
 llvm::Error collectFiles(llvm::StringRef Root, std::vector<std::string> &Out) {
   std::error_code EC;
   // Symbolic links to folders are not followed (a link to `.` would loop);
@@ -47,12 +77,15 @@ llvm::Error collectFiles(llvm::StringRef Root, std::vector<std::string> &Out) {
        It != End && !EC; It.increment(EC)) {
     llvm::StringRef Path = It->path();
     llvm::StringRef Name = llvm::sys::path::filename(Path);
+    // Dot files are editors' (Emacs' `.#name.mig` lock, swap files);
+    // dot folders, node_modules and builds hold no migration of the
+    // project's own.
     if (It->type() == llvm::sys::fs::file_type::directory_file) {
-      if (Name.startswith("."))
+      if (Name.startswith(".") || Name == "node_modules" || isBuildFolder(Path))
         It.no_push();
       continue;
     }
-    if (Path.endswith(".mig"))
+    if (Path.endswith(".mig") && !Name.startswith("."))
       Out.push_back(Path.str());
   }
   if (EC)
@@ -73,6 +106,7 @@ const std::vector<KnownTable> &knownTables() {
        {"targets", "postgres-version", "mysql-version", "mariadb-version",
         "flags", "error-limit", "smt-timeout", "lock-timeout",
         "statement-timeout"}},
+      {"history", {"applied"}},
       {"project", {"exclude"}},
   };
   return Tables;
@@ -129,6 +163,9 @@ public:
     if (const toml::table *Check = T["check"].as_table())
       if (llvm::Error E = readCheck(*Check))
         return E;
+    if (const toml::table *History = T["history"].as_table())
+      if (llvm::Error E = readHistory(*History))
+        return E;
     if (const toml::table *Proj = T["project"].as_table())
       if (llvm::Error E = readProject(*Proj))
         return E;
@@ -158,7 +195,7 @@ private:
         return fail(Key.source(),
                     "`" + Name + "` belongs in the `[" + K.Name + "]` table");
     return fail(Key.source(), Msg + "; migc.toml has the tables " +
-                                  "`[check]` and `[project]`");
+                                  "`[check]`, `[history]` and `[project]`");
   }
 
   llvm::Error unknownKey(const KnownTable &T, const toml::key &Key) {
@@ -296,6 +333,24 @@ private:
     return llvm::Error::success();
   }
 
+  /// `applied`: the name is checked against the migrations once they are
+  /// read (Compilation::run); here only that it is one.
+  llvm::Error readHistory(const toml::table &H) {
+    const toml::node *N = H.get("applied");
+    if (!N)
+      return llvm::Error::success();
+    std::optional<std::string> Name = N->value<std::string>();
+    if (!Name || Name->empty())
+      return fail(*N, "`applied` is the name of a migration in quotes, the "
+                      "newest one applied in production");
+    P.Applied = *Name;
+    P.AppliedWhere =
+        (llvm::Twine(Path) + ":" + llvm::Twine(N->source().begin.line) + ":" +
+         llvm::Twine(N->source().begin.column))
+            .str();
+    return llvm::Error::success();
+  }
+
   llvm::Error readProject(const toml::table &Proj) {
     if (const toml::node *N = Proj.get("exclude")) {
       auto Globs = strings(*N, "exclude", "[\"vendor/**\"]");
@@ -357,12 +412,57 @@ std::string absolutePath(llvm::StringRef Path) {
   return std::string(Abs);
 }
 
+bool Project::shows(llvm::StringRef File) const {
+  if (!focused())
+    return true;
+  std::string Abs;
+  auto abs = [&]() -> llvm::StringRef {
+    if (Abs.empty())
+      Abs = absolutePath(File);
+    return Abs;
+  };
+  if (Changed && !Changed->contains(abs()))
+    return false;
+  if (Focus.empty() && FocusFolders.empty())
+    return true;
+  if (llvm::is_contained(Focus, File))
+    return true;
+  return llvm::any_of(FocusFolders, [&](const std::string &Dir) {
+    llvm::StringRef Rel = abs();
+    return Rel.consume_front(Dir) && Rel.startswith("/");
+  });
+}
+
+namespace {
+/// Root spelled for file names: relative to the working directory when it
+/// is that directory, above it or below it (as the user's folder argument
+/// was relative), else absolute.
+std::string spellRoot(llvm::StringRef Root) {
+  std::string Cwd = absolutePath(".");
+  if (Root == Cwd)
+    return ".";
+  llvm::StringRef Below(Cwd);
+  if (Below.consume_front(Root) && Below.startswith("/")) {
+    std::string Up = "..";
+    for (char C : Below.drop_front())
+      if (C == '/')
+        Up += "/..";
+    return Up;
+  }
+  llvm::StringRef Rel(Root);
+  if (Rel.consume_front(Cwd) && Rel.consume_front("/"))
+    return Rel.str();
+  return Root.str();
+}
+} // namespace
+
 llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
   std::vector<std::string> Given(Paths.begin(), Paths.end());
   if (Given.empty())
     Given.push_back(".");
   Project P;
   std::string WalkFrom; // the root as the user spelled it, for file names
+  bool RootGiven = false, Relative = false;
   for (const std::string &Path : Given) {
     llvm::sys::fs::file_status St;
     if (std::error_code EC = llvm::sys::fs::status(Path, St))
@@ -371,17 +471,32 @@ llvm::Expected<Project> findProject(llvm::ArrayRef<std::string> Paths) {
     if (!IsDir && !llvm::sys::fs::is_regular_file(St))
       return fail("'" + Path + "' is not a file or a folder");
     std::string Abs = absolutePath(Path);
-    std::string Root =
-        IsDir ? Abs : projectRootOf(llvm::sys::path::parent_path(Abs));
+    // A folder, like a file, belongs to the nearest migc.toml above it, as
+    // git and cargo find their root: the project's settings do not depend
+    // on where migc is started.
+    std::string Root = projectRootOf(IsDir ? llvm::StringRef(Abs)
+                                           : llvm::sys::path::parent_path(Abs));
     if (!P.Root.empty() && P.Root != Root)
       return fail("'" + Path + "' belongs to project '" + Root + "', not to '" +
                   P.Root + "'; check one project at a time");
     P.Root = Root;
-    if (IsDir)
-      WalkFrom = llvm::StringRef(Path).rtrim('/').str();
-    else
+    if (!IsDir) {
       P.Focus.push_back(Path);
+      continue;
+    }
+    Relative |= !llvm::sys::path::is_absolute(Path);
+    if (Abs != Root) {
+      P.FocusFolders.push_back(Abs);
+      continue;
+    }
+    RootGiven = true;
+    WalkFrom = llvm::StringRef(Path).rtrim('/').str();
   }
+  // The root named itself: every file of it is shown.
+  if (RootGiven)
+    P.FocusFolders.clear();
+  else if (!P.FocusFolders.empty())
+    WalkFrom = Relative ? spellRoot(P.Root) : P.Root;
   if (WalkFrom.empty())
     WalkFrom = P.Root;
   if (llvm::Error E = collectFiles(WalkFrom.empty() ? "/" : WalkFrom, P.Files))
@@ -418,7 +533,8 @@ llvm::Expected<Project> projectOfFile(llvm::StringRef File, const Overlay &O) {
   auto OnDisk = P.Files.size(); // sorted by collectFiles
   for (const auto &[Path, Text] : O) {
     llvm::StringRef Doc(Path);
-    bool Below = !Top && Doc.startswith(Prefix) && Doc.endswith(".mig");
+    bool Below = !Top && Doc.startswith(Prefix) && Doc.endswith(".mig") &&
+                 !skippedByWalk(P.Root, Doc);
     if ((Below || Doc == Abs) &&
         !std::binary_search(P.Files.begin(), P.Files.begin() + OnDisk, Path))
       P.Files.push_back(Path);

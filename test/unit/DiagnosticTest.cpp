@@ -490,6 +490,53 @@ TEST_F(EngineTest, RestrictToBuffers) {
   EXPECT_EQ(C.Seen.size(), 2u);
 }
 
+TEST_F(EngineTest, AppliedHistoryIsCountedNotShown) {
+  DiagnosticEngine E(SM);
+  E.setConsumer(&C);
+  // Buffer one's migration (offsets 0 to 50) is applied; buffer two's not.
+  E.hideAppliedHistory({range(Buf1, 0, 50)});
+  E.report(diag(Rule::UnknownTable, at(Buf1, 10), "applied error"));
+  E.report(diag(Rule::OpaqueSql, at(Buf1, 20), "applied warning"));
+  // How a migration ran: dropped, not even counted.
+  E.report(diag(Rule::IndexWithoutConcurrently, at(Buf1, 20), "lock"));
+  // A history that cannot be read: shown and counted as an error.
+  E.report(diag(Rule::UnknownMigration, at(Buf1, 5), "unreadable"));
+  E.report(diag(Rule::UnknownTable, at(Buf2, 0), "new"));
+  // Past the applied range, in the same buffer.
+  E.report(diag(Rule::OpaqueSql, at(Buf1, 52), "after"));
+  ASSERT_EQ(C.Seen.size(), 3u);
+  EXPECT_EQ(C.Seen[0].Message, "unreadable");
+  EXPECT_EQ(C.Seen[1].Message, "new");
+  EXPECT_EQ(C.Seen[2].Message, "after");
+  EXPECT_EQ(E.appliedHiddenCount(), 2u);
+  EXPECT_EQ(E.errorCount(), 2u);
+  EXPECT_EQ(E.hiddenErrorCount(), 0u);
+}
+
+TEST_F(EngineTest, AppliedHistoryOutsideTheFocusIsNotCounted) {
+  DiagnosticEngine E(SM);
+  E.setConsumer(&C);
+  E.restrictToBuffers({Buf2});
+  E.hideAppliedHistory({range(Buf1, 0, 50), range(Buf2, 0, 14)});
+  E.report(diag(Rule::UnknownTable, at(Buf1, 10)));
+  E.report(diag(Rule::UnknownTable, at(Buf2, 2)));
+  EXPECT_TRUE(C.Seen.empty());
+  EXPECT_EQ(E.appliedHiddenCount(), 1u);
+  // Errors in the applied history never stop emit or schema.
+  EXPECT_EQ(E.hiddenErrorCount(), 0u);
+}
+
+TEST_F(EngineTest, ShowEverywhereEscapesTheFocus) {
+  DiagnosticEngine E(SM);
+  E.setConsumer(&C);
+  E.restrictToBuffers({Buf2});
+  E.showEverywhere({Rule::UnknownMigration});
+  E.report(diag(Rule::UnknownMigration, at(Buf1, 0), "requirement"));
+  E.report(diag(Rule::UnknownTable, at(Buf1, 0), "cascade"));
+  ASSERT_EQ(C.Seen.size(), 1u);
+  EXPECT_EQ(C.Seen[0].Message, "requirement");
+}
+
 TEST_F(EngineTest, UnusedSuppressionInAHiddenBufferIsNotReported) {
   DiagnosticEngine E(SM);
   E.setConsumer(&C);

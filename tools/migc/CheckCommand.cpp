@@ -26,6 +26,10 @@ static cl::opt<Dump> DumpWhat(
     cl::values(clEnumValN(Dump::Down, "down",
                           "the down migc synthesizes for each migration "
                           "without one, in .mig syntax")));
+static cl::opt<std::string> ChangedSince(
+    "changed-since", cl::sub(CheckCommand), cl::value_desc("git ref"),
+    cl::desc("Report only on the files added or changed since the ref (all "
+             "migrations are still replayed)"));
 static cl::opt<bool>
     Verify("verify", cl::sub(CheckCommand),
            cl::desc("Compare diagnostics with `expected-<severity> {{text}}` "
@@ -53,6 +57,8 @@ int runCheck() {
   // Never destroyed: main ends the process without freeing (see main.cpp).
   Session &S = *new Session;
   DiagFormat F = Verify ? DiagFormat::Verify : DiagFormat(Format);
+  if (ChangedSince.getNumOccurrences())
+    S.ChangedSince = ChangedSince;
   if (std::optional<int> Status = startSession(S, Paths, F, {}))
     return *Status;
   int Status = S.finish();

@@ -71,26 +71,38 @@ static cl::opt<std::string>
             cl::value_desc("DIR"),
             cl::desc("Write every solver query to DIR as SMT-LIB"));
 
+static cl::opt<bool> ShowAll(
+    "all", cl::sub(CheckCommand), cl::sub(SchemaCommand), cl::sub(GraphCommand),
+    cl::sub(EmitCommand), cl::cat(Category),
+    cl::desc("Also report on the applied history (`[history] applied` in "
+             "migc.toml)"));
+
+/// A failure to find or read the project, printed (and, for a program
+/// reading --format=json or sarif, given as a document all the same).
+static int projectError(const std::string &Msg, DiagFormat Format) {
+  llvm::errs() << "migc: error: " << Msg << "\n";
+  if (Format == DiagFormat::Json || Format == DiagFormat::Sarif) {
+    llvm::SourceMgr SM;
+    DiagnosticEngine E(SM);
+    auto C = Format == DiagFormat::Json ? makeJsonConsumer(SM, llvm::outs())
+                                        : makeSarifConsumer(SM, llvm::outs());
+    E.setConsumer(C.get());
+    E.report(Diagnostic(Rule::IoError, {}, Msg));
+    E.finish();
+  }
+  return BadUsage;
+}
+
 std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
                                 DiagFormat Format, const CompileOptions &Opts,
                                 ir::WalkListener *Listener) {
   llvm::Expected<Project> P =
       Isolated ? isolatedProject(Paths) : findProject(Paths);
-  if (!P) {
-    std::string Msg = llvm::toString(P.takeError());
-    llvm::errs() << "migc: error: " << Msg << "\n";
-    // A program reading --format=json or sarif still gets a document.
-    if (Format == DiagFormat::Json || Format == DiagFormat::Sarif) {
-      llvm::SourceMgr SM;
-      DiagnosticEngine E(SM);
-      auto C = Format == DiagFormat::Json ? makeJsonConsumer(SM, llvm::outs())
-                                          : makeSarifConsumer(SM, llvm::outs());
-      E.setConsumer(C.get());
-      E.report(Diagnostic(Rule::IoError, {}, Msg));
-      E.finish();
-    }
-    return BadUsage;
-  }
+  if (!P)
+    return projectError(llvm::toString(P.takeError()), Format);
+  if (S.ChangedSince)
+    if (llvm::Error E = focusOnChangesSince(*P, *S.ChangedSince))
+      return projectError(llvm::toString(std::move(E)), Format);
   DiagnosticOptions DOpts;
   DOpts.ErrorLimit = P->ErrorLimit.value_or(ErrorLimit);
   if (ErrorLimit.getNumOccurrences())
@@ -129,6 +141,10 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   }
   }
   S.Engine->setConsumer(S.Consumer.get());
+  // A migration that requires one from a file deleted since the ref is
+  // broken by the change, wherever it is written.
+  if (P->Changed)
+    S.Engine->showEverywhere({Rule::UnknownMigration});
   S.C.load(*P, *S.Engine);
   CompileOptions O = Opts;
   O.Jobs = Jobs;
@@ -145,11 +161,19 @@ std::optional<int> startSession(Session &S, llvm::ArrayRef<std::string> Paths,
   O.StatementTimeout = P->StatementTimeout;
   if (NoProofs)
     O.Prove = false;
+  O.Applied = P->Applied;
+  O.ShowApplied = ShowAll;
   std::vector<ir::WalkListener *> Listeners;
   if (Listener)
     Listeners.push_back(Listener);
   if (!S.C.run(*S.Engine, O, Listeners)) {
-    llvm::errs() << "migc: error: no migration is named '" << *Opts.At << "'\n";
+    if (S.C.AppliedUnknown)
+      llvm::errs() << "migc: error: " << P->AppliedWhere
+                   << ": `[history] applied` names no migration: "
+                   << quote(*P->Applied) << "\n";
+    else
+      llvm::errs() << "migc: error: no migration is named '" << *Opts.At
+                   << "'\n";
     return BadUsage;
   }
   return std::nullopt;
@@ -169,6 +193,12 @@ int Session::finishWhole() {
 
 int Session::finish() {
   Engine->finish();
+  if (unsigned N = Engine->appliedHiddenCount())
+    llvm::errs() << "migc: " << N << (N == 1 ? " diagnostic" : " diagnostics")
+                 << " in " << C.AppliedCount
+                 << (C.AppliedCount == 1 ? " applied migration"
+                                         : " applied migrations")
+                 << " hidden; --all shows them\n";
   if (Stats)
     llvm::errs() << llvm::format(
         "migc: %zu files, %zu migrations; load %.3f s, parse %.3f s (%u files "

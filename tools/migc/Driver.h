@@ -25,6 +25,9 @@ struct Session {
   std::unique_ptr<DiagnosticEngine> Engine;
   std::unique_ptr<DiagnosticConsumer> Consumer;
   VerifyConsumer *Verifier = nullptr;
+  /// `check --changed-since`: report only on the files changed since this
+  /// git ref.
+  std::optional<std::string> ChangedSince;
 
   /// The exit status once diagnostics are finished.
   int finish();
