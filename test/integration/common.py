@@ -275,3 +275,21 @@ def refused_drop(checks, migc, tmp, runs, fresh):
                   "drop-still-used, and the server refuses the drop",
                   said and refused, "migc said: %s; created %s, refused %s"
                   % (r.stderr.strip()[:300], created, refused))
+
+
+# Issue 14: histories that the database accepts get no error from migc, and
+# the model follows the database: a column drop takes the indexes and
+# constraints that use it (projects/dropcolumn). Each project is applied
+# whole and a migration at a time (apply(path, name), the server's
+# test_shop), and its catalog compared with migc's.
+PROJECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "projects")
+
+
+def adoption(checks, migc, tmp, apply, runs, fresh):
+    for name in ("dropcolumn",):
+        path = os.path.join(PROJECTS, name)
+        r = run([migc, "check", path])
+        checks.record("adoption: migc check %s passes" % name,
+                      r.returncode == 0, r.stderr)
+        apply(path, name)
+    refused_drop(checks, migc, tmp, runs, fresh)

@@ -2648,23 +2648,14 @@ def refused(checks, server, migc, work, db):
 
 
 # ------------------------------------------------------------ adoption ----
-# Issue 14: histories that the database accepts get no error from migc, and
-# the model follows the database: a column drop takes the indexes and
-# constraints that use it (projects/dropcolumn). Each project is applied
-# whole and a migration at a time, and its catalog compared with migc's.
-PROJECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "projects")
-
-
-
 def test_adoption(checks, server, migc, tmp):
-    for name in ("dropcolumn",):
-        path = os.path.join(PROJECTS, name)
-        r = run([migc, "check", path])
-        checks.record("adoption: migc check %s passes" % name,
-                      r.returncode == 0, r.stderr)
-        test_shop(checks, server, migc, path, tmp, proj=name)
-    common.refused_drop(checks, migc, tmp, lambda sql: server.psql(
-        "refused", sql=sql).returncode == 0, lambda: server.create_db("refused"))
+    common.adoption(
+        checks, migc, tmp,
+        lambda path, name: test_shop(checks, server, migc, path, tmp,
+                                     proj=name),
+        lambda sql: server.psql(
+            "refused", sql=sql).returncode == 0,
+        lambda: server.create_db("refused"))
 
 
 def main():
