@@ -2,10 +2,10 @@
 //
 // Spec section 3: a migration without `down` gets the inverse of its `up`
 // when every operation has one (ir/Inverse.h), in reverse order; each
-// operation without one is named (missing-inverse). What an inverse cannot
-// restore (the data of a drop) is said by drop-loses-data, which comes after
-// this pass and reads M.IR.DownSynthesized. An irreversible migration gets
-// none.
+// the first operation without one is named, once (missing-inverse). What an
+// inverse cannot restore (the data of a drop) is said by drop-loses-data, which
+// comes after this pass and reads M.IR.DownSynthesized. An irreversible
+// migration gets none.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,18 +53,30 @@ private:
 
   void synthesize(const ir::MigrationStep &M) {
     ir::Migration &IR = M.IR;
-    // Every operation without an inverse is named; then there is no down.
-    bool Complete = true;
+    // The first operation without an inverse is named, once for the
+    // migration (a note counts the others); then there is no down.
+    std::vector<size_t> Blocking;
     for (size_t K = 0; K < Inverses.size(); ++K)
-      if (!Inverses[K]) {
-        Complete = false;
-        M.Diags.emplace_back(
-            Rule::MissingInverse, IR.Up[K].Range,
-            "migration " + quote(IR.Name) + " has no `down`, and " + "this `" +
-                ir::opName(IR.Up[K].Kind).str() +
-                "` cannot be undone: write a `down` or declare " +
-                "the migration `irreversible 'why';`");
+      if (!Inverses[K])
+        Blocking.push_back(K);
+    bool Complete = Blocking.empty();
+    if (!Complete) {
+      const ir::Op &First = IR.Up[Blocking.front()];
+      Diagnostic &D = M.Diags.emplace_back(
+          Rule::MissingInverse, First.Range,
+          "migration " + quote(IR.Name) + " has no `down`, and " + "this `" +
+              ir::opName(First.Kind).str() +
+              "` cannot be undone: write a `down` or declare " +
+              "the migration `irreversible 'why';`");
+      if (Blocking.size() > 1) {
+        size_t More = Blocking.size() - 1;
+        D.note(IR.Up[Blocking[1]].Range,
+               std::to_string(More) +
+                   (More == 1 ? " more operation" : " more operations") +
+                   " of the migration cannot be undone either; the next "
+                   "is here");
       }
+    }
     if (!Complete)
       return;
     std::vector<ir::Op> Down;
